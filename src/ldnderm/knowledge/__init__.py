@@ -1,0 +1,1 @@
+"""The evidence knowledge base: versioned clinical data files, their schema and loaders."""

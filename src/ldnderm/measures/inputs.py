@@ -1,0 +1,118 @@
+"""Strict readers for measure input documents (parsed JSON).
+
+Unknown keys, wrong types and out-of-range values raise :class:`~ldnderm.errors.InvalidInput`
+naming the field and the allowed values. JSON booleans are never accepted as numbers, and
+integer items accept only integers (``2.0`` is rejected: it is not what any form records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ldnderm.errors import InvalidInput
+
+MISSING: Any = object()
+"""Sentinel for an absent key (a JSON ``null`` reads the same: unanswered)."""
+
+
+def as_object(data: Any, field: str = "") -> Mapping[str, Any]:
+    """``data`` as a JSON object, or :class:`InvalidInput`."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput(field, f"expected a JSON object, got {_kind(data)}")
+    return data
+
+
+def reject_unknown(data: Mapping[str, Any], allowed: Collection[str], field: str = "") -> None:
+    """Raise for the first key of ``data`` not in ``allowed``."""
+    for key in data:
+        if key not in allowed:
+            raise InvalidInput(_join(field, str(key)), "unknown key", ", ".join(allowed))
+
+
+def get(data: Mapping[str, Any], key: str) -> Any:
+    """The value at ``key``; :data:`MISSING` when absent or null."""
+    value = data.get(key, MISSING)
+    return MISSING if value is None else value
+
+
+def integer(value: Any, field: str, low: int, high: int | None = None) -> int:
+    """An integer within ``low..high`` (``high=None``: no upper bound)."""
+    allowed = f"an integer {low}-{high}" if high is not None else f"an integer >= {low}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, f"expected an integer, got {_show(value)}", allowed)
+    if value < low or (high is not None and value > high):
+        raise InvalidInput(field, f"{value} is out of range", allowed)
+    return value
+
+
+def choice_or_integer(
+    value: Any, field: str, choices: Collection[str], low: int, high: int
+) -> int | str:
+    """One of the string ``choices``, or an integer within ``low..high``."""
+    allowed = f"an integer {low}-{high} or " + " or ".join(f'"{c}"' for c in choices)
+    if isinstance(value, str):
+        if value in choices:
+            return value
+        raise InvalidInput(field, f"unexpected value {_show(value)}", allowed)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, f"expected an integer or a string, got {_show(value)}", allowed)
+    if not low <= value <= high:
+        raise InvalidInput(field, f"{value} is out of range", allowed)
+    return value
+
+
+def decimal(value: Any, field: str, low: Decimal, high: Decimal) -> Decimal:
+    """A JSON number within ``low..high`` as an exact Decimal (``0.1`` stays 0.1)."""
+    allowed = f"a number {low}-{high}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(field, f"expected a number, got {_show(value)}", allowed)
+    try:
+        # repr() gives the shortest string that round-trips, so 0.1 becomes Decimal("0.1").
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation as exc:  # nan/inf
+        raise InvalidInput(field, f"{value!r} is not a finite number", allowed) from exc
+    if not exact.is_finite() or not low <= exact <= high:
+        raise InvalidInput(field, f"{value} is out of range", allowed)
+    return exact
+
+
+def array(value: Any, field: str, length: int | None = None) -> list[Any]:
+    """A JSON array (of exactly ``length`` entries when given)."""
+    if not isinstance(value, list):
+        raise InvalidInput(field, f"expected an array, got {_kind(value)}")
+    if length is not None and len(value) != length:
+        raise InvalidInput(field, f"expected {length} entries, got {len(value)}")
+    return value
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return _kind(value)
+
+
+def join(prefix: str, key: str | int) -> str:
+    """Extend a field path: ``join("days", 2)`` is ``days[2]``; ``join("days[2]", "am")`` is
+    ``days[2].am``."""
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return _join(prefix, key)

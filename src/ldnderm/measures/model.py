@@ -1,0 +1,213 @@
+"""Value types shared by every outcome measure: definitions, bands, results.
+
+A measure's *definition* (citations, licence, recall period, items, bands, thresholds) is data in
+``knowledge/data/measures/<id>.yaml``; its *scoring algorithm* is a small module in this package.
+Results are immutable pydantic models so the CLI, the HTTP API and the registry serialise them the
+same way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
+
+Number = int | Decimal
+"""Scores are ints, or Decimals where halves or tenths occur (UAS7 twice daily, PASI)."""
+
+Verification = Literal["verified", "secondary", "product_decision", "unverified"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Citation(_Frozen):
+    """A source that was read. At least one of ``doi``, ``pmid`` or ``url`` is given."""
+
+    label: str
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+    supports: str | None = Field(None, description="Which rule or number this source supports.")
+
+    @model_validator(mode="after")
+    def _has_locator(self) -> Citation:
+        if not (self.doi or self.pmid or self.url):
+            raise ValueError(f"citation {self.label!r} needs a doi, pmid or url")
+        return self
+
+
+class Rule(_Frozen):
+    """A scoring rule with its verification status and the sources behind it."""
+
+    id: str
+    text: str
+    status: Verification
+    sources: list[str] = Field(default_factory=list, description="Labels of citations.")
+
+
+class Band(_Frozen):
+    """One severity band. A value falls in the last band whose lower bound it reaches.
+
+    ``min`` is inclusive unless ``exclusive_min`` is true (so ``min: 0, exclusive_min: true``
+    reads "more than 0"). Ordered bands with lower bounds band non-integer values (UAS7
+    twice-daily half points) without rounding.
+    """
+
+    code: str
+    label: str
+    min: Decimal
+    exclusive_min: bool = False
+
+    def admits(self, value: Decimal) -> bool:
+        return value > self.min if self.exclusive_min else value >= self.min
+
+
+class Banding(_Frozen):
+    """A named banding scheme with its source."""
+
+    id: str
+    label: str
+    source: str
+    bands: list[Band]
+
+    def band_of(self, value: Number) -> Band:
+        """The band a total falls in. Totals below the first band's bound are a program fault."""
+        exact = Decimal(value)
+        chosen: Band | None = None
+        for band in self.bands:
+            if band.admits(exact):
+                chosen = band
+        if chosen is None:
+            raise ValueError(f"{value} lies below every band of {self.id}")
+        return chosen
+
+
+class ItemDef(_Frozen):
+    """One input key of a measure. ``topic`` paraphrases what the item is about; it is never the
+    licensed item wording."""
+
+    key: str
+    topic: str
+    allowed: str
+
+
+class Threshold(_Frozen):
+    """A responder or cut-off threshold with its source."""
+
+    value: Decimal
+    label: str
+    source: str
+    status: Verification = "verified"
+
+
+class MeasureDefinition(_Frozen):
+    """Everything about a measure except its arithmetic. Loaded from YAML and validated."""
+
+    id: str
+    name: str
+    version: str
+    kind: Literal["patient_reported", "clinician_reported", "responder_only"]
+    recall_period: str
+    score_range: str
+    higher_is: Literal["worse", "better", "not_applicable"]
+    licence: str
+    copyright: str | None = None
+    show_item_wording: bool = False
+    citations: list[Citation]
+    items: list[ItemDef]
+    rules: list[Rule] = Field(default_factory=list)
+    bandings: list[Banding] = Field(default_factory=list)
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> MeasureDefinition:
+        labels = {c.label for c in self.citations}
+        named = [s for r in self.rules for s in r.sources]
+        named += [b.source for b in self.bandings] + [t.source for t in self.thresholds.values()]
+        missing = sorted(set(named) - labels)
+        if missing:
+            raise ValueError(f"{self.id}: sources not among its citations: {missing}")
+        return self
+
+    def banding(self, banding_id: str | None = None) -> Banding:
+        """The named banding, or the first (default) one."""
+        if banding_id is None:
+            return self.bandings[0]
+        return next(b for b in self.bandings if b.id == banding_id)
+
+    def threshold(self, key: str) -> Decimal:
+        return self.thresholds[key].value
+
+
+def _plain_number(value: Any) -> Any:
+    """Decimals serialise as JSON numbers: ints when whole and not tenths-scaled, else floats."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+class ScoreResult(_Frozen):
+    """The outcome of scoring one set of responses.
+
+    ``computable`` is false when the published rules do not allow a score (for example two or
+    more unanswered DLQI items); ``reason`` then says why and ``total``/``band`` are ``None``.
+    """
+
+    measure: str
+    version: str
+    computable: bool
+    total: Number | None = None
+    band: str | None = None
+    band_label: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    knowledge_version: str
+
+    @field_serializer("total")
+    def _total(self, value: Number | None) -> Any:
+        return _plain_number(value)
+
+    @field_serializer("details")
+    def _details(self, value: dict[str, Any]) -> Any:
+        return _jsonable(value)
+
+
+class CompareResult(_Frozen):
+    """The change between a baseline and a follow-up assessment.
+
+    ``change`` is follow-up minus baseline. ``percent_change`` is ``change / baseline * 100``
+    (``None`` when the baseline is 0). ``responders`` maps each published responder definition to
+    whether it is met; it is empty when ``evaluable`` is false, and ``reason`` says why.
+    """
+
+    measure: str
+    version: str
+    evaluable: bool
+    change: Number | None = None
+    percent_change: Decimal | None = None
+    responders: dict[str, bool] = Field(default_factory=dict)
+    reason: str | None = None
+    baseline: ScoreResult
+    followup: ScoreResult
+    details: dict[str, Any] = Field(default_factory=dict)
+    knowledge_version: str
+
+    @field_serializer("change", "percent_change")
+    def _numbers(self, value: Number | None) -> Any:
+        return _plain_number(value)
+
+    @field_serializer("details")
+    def _details(self, value: dict[str, Any]) -> Any:
+        return _jsonable(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return _plain_number(value)

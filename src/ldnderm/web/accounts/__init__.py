@@ -1,0 +1,1 @@
+"""Users and (later) clinics and roles."""
