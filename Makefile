@@ -28,10 +28,9 @@ install: $(VENV)/.installed-base  ## runtime dependencies into .venv
 
 install-dev: $(VENV)/.installed-dev  ## runtime + development dependencies into .venv
 
-run: install  ## migrate the SQLite database under ./var/, load demo data when empty, serve
+run: install  ## migrate the SQLite database under ./var/ and serve
 	@mkdir -p var
 	$(BIN)/ldnderm migrate
-	@if $(BIN)/ldnderm demo --if-empty --quiet >/dev/null 2>&1; then :; fi
 	@echo "ldnderm is starting: open http://$(HOST):$(PORT)/  (health: /healthz, API: /api/v1/docs)"
 	$(BIN)/ldnderm serve --host $(HOST) --port $(PORT)
 

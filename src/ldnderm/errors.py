@@ -21,7 +21,7 @@ class LdnDermError(Exception):
     """Base class of every error raised by the ldnderm domain."""
 
 
-class InvalidInput(LdnDermError):  # noqa: N818 - the domain name reads better than InvalidInputError
+class InvalidInput(LdnDermError):
     """Input that breaks the contract of a domain function.
 
     Attributes
@@ -62,7 +62,7 @@ class InvalidInput(LdnDermError):  # noqa: N818 - the domain name reads better t
         return parts
 
 
-class NotFound(LdnDermError):  # noqa: N818
+class NotFound(LdnDermError):
     """An id that names nothing the knowledge base or registry knows.
 
     ``suggestions`` holds close matches, best first, for the message.

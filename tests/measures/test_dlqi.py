@@ -20,8 +20,18 @@ def all_items(value: Any) -> dict[str, Any]:
 
 class TestWorkedExamples:
     def test_d1_mixed_answers_sum_to_10_at_the_top_of_moderate(self) -> None:
-        answers = {"q1": 3, "q2": 2, "q3": NR, "q4": 1, "q5": 0, "q6": NR, "q7": 1,
-                   "q8": 2, "q9": NR, "q10": 1}
+        answers = {
+            "q1": 3,
+            "q2": 2,
+            "q3": NR,
+            "q4": 1,
+            "q5": 0,
+            "q6": NR,
+            "q7": 1,
+            "q8": 2,
+            "q9": NR,
+            "q10": 1,
+        }
         result = measures.score("dlqi", answers)
         assert (result.total, result.band) == (10, "moderate")
 
@@ -51,9 +61,18 @@ class TestWorkedExamples:
 
     @pytest.mark.parametrize(
         ("total", "band"),
-        [(0, "no_effect"), (1, "no_effect"), (2, "small"), (5, "small"), (6, "moderate"),
-         (10, "moderate"), (11, "very_large"), (20, "very_large"), (21, "extremely_large"),
-         (30, "extremely_large")],
+        [
+            (0, "no_effect"),
+            (1, "no_effect"),
+            (2, "small"),
+            (5, "small"),
+            (6, "moderate"),
+            (10, "moderate"),
+            (11, "very_large"),
+            (20, "very_large"),
+            (21, "extremely_large"),
+            (30, "extremely_large"),
+        ],
     )
     def test_d5_band_boundaries(self, total: int, band: str) -> None:
         answers = all_items(0)
@@ -84,11 +103,21 @@ class TestWorkedExamples:
 class TestInput:
     @pytest.mark.parametrize(
         ("answers", "field"),
-        [({"q1": NR}, "q1"), ({"q2": NR}, "q2"), ({"q3": 4}, "q3"), ({"q3": -1}, "q3"),
-         ({"q4": True}, "q4"), ({"q5": 1.0}, "q5"), ({"q7": "no"}, "q7"), ({"q11": 0}, "q11"),
-         ({"q6": "Not relevant"}, "q6")],
+        [
+            ({"q1": NR}, "q1"),
+            ({"q2": NR}, "q2"),
+            ({"q3": 4}, "q3"),
+            ({"q3": -1}, "q3"),
+            ({"q4": True}, "q4"),
+            ({"q5": 1.0}, "q5"),
+            ({"q7": "no"}, "q7"),
+            ({"q11": 0}, "q11"),
+            ({"q6": "Not relevant"}, "q6"),
+        ],
     )
-    def test_it_rejects_bad_values_naming_the_field(self, answers: dict[str, Any], field: str) -> None:
+    def test_it_rejects_bad_values_naming_the_field(
+        self, answers: dict[str, Any], field: str
+    ) -> None:
         with pytest.raises(InvalidInput) as err:
             measures.score("dlqi", all_items(0) | answers)
         assert err.value.field == field
@@ -100,8 +129,12 @@ class TestInput:
     def test_subscales_follow_the_published_split(self) -> None:
         result = measures.score("dlqi", all_items(1) | {"q7": "yes", "q10": 2})
         assert result.details["subscales"] == {
-            "symptoms_and_feelings": 2, "daily_activities": 2, "leisure": 2,
-            "work_and_school": 3, "personal_relationships": 2, "treatment": 2,
+            "symptoms_and_feelings": 2,
+            "daily_activities": 2,
+            "leisure": 2,
+            "work_and_school": 3,
+            "personal_relationships": 2,
+            "treatment": 2,
         }
 
     def test_a_subscale_holding_the_unanswered_item_is_not_reported(self) -> None:
@@ -119,8 +152,11 @@ Q7 = st.one_of(st.integers(0, 2), st.sampled_from(["yes", NR]))
 
 @st.composite
 def questionnaires(draw: st.DrawFn) -> dict[str, Any]:
-    answers: dict[str, Any] = {"q1": draw(st.integers(0, 3)), "q2": draw(st.integers(0, 3)),
-                               "q7": draw(Q7)}
+    answers: dict[str, Any] = {
+        "q1": draw(st.integers(0, 3)),
+        "q2": draw(st.integers(0, 3)),
+        "q7": draw(Q7),
+    }
     for key in ("q3", "q4", "q5", "q6", "q8", "q9", "q10"):
         answers[key] = draw(ITEM)
     return answers
@@ -132,8 +168,12 @@ class TestProperties:
         total = measures.score("dlqi", answers).total
         assert total is not None and 0 <= total <= 30
 
-    @given(questionnaires(), st.sampled_from(["q1", "q2", "q3", "q4", "q5", "q6", "q8", "q9", "q10"]))
-    def test_raising_one_item_never_lowers_the_total(self, answers: dict[str, Any], key: str) -> None:
+    @given(
+        questionnaires(), st.sampled_from(["q1", "q2", "q3", "q4", "q5", "q6", "q8", "q9", "q10"])
+    )
+    def test_raising_one_item_never_lowers_the_total(
+        self, answers: dict[str, Any], key: str
+    ) -> None:
         current = answers[key]
         if current == NR or current == 3:
             return
@@ -142,15 +182,25 @@ class TestProperties:
         assert before is not None and after is not None and after == before + 1
 
     @given(questionnaires())
-    def test_comparing_a_questionnaire_with_itself_shows_no_response(self, answers: dict[str, Any]) -> None:
+    def test_comparing_a_questionnaire_with_itself_shows_no_response(
+        self, answers: dict[str, Any]
+    ) -> None:
         result = measures.compare("dlqi", answers, answers)
         assert result.change == 0
         assert result.responders == {"mcid": False}
 
     @given(st.integers(0, 30))
     def test_every_total_has_exactly_the_published_band(self, total: int) -> None:
-        expected = ("no_effect" if total <= 1 else "small" if total <= 5 else
-                    "moderate" if total <= 10 else "very_large" if total <= 20 else
-                    "extremely_large")
+        expected = (
+            "no_effect"
+            if total <= 1
+            else "small"
+            if total <= 5
+            else "moderate"
+            if total <= 10
+            else "very_large"
+            if total <= 20
+            else "extremely_large"
+        )
         banding = measures.get("dlqi").definition.banding()
         assert banding.band_of(total).code == expected

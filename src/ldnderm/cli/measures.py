@@ -8,7 +8,9 @@ import typer
 
 from ldnderm.cli.io import print_json, read_json
 
-measures_app = typer.Typer(help="Outcome measures: list them with their sources.", no_args_is_help=True)
+measures_app = typer.Typer(
+    help="Outcome measures: list them with their sources.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

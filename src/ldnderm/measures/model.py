@@ -144,7 +144,7 @@ class MeasureDefinition(_Frozen):
 
 
 def _plain_number(value: Any) -> Any:
-    """Decimals serialise as JSON numbers: ints when whole and not tenths-scaled, else floats."""
+    """Decimals serialise as JSON floats (21.0, 23.4); ints stay ints."""
     if isinstance(value, Decimal):
         return float(value)
     return value

@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
-_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"
+_DEV_SECRET = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"  # noqa: S105
 
 
 @dataclass(frozen=True)

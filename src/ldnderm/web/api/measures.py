@@ -18,19 +18,19 @@ class ComparePayload(Schema):
 @router.get("", summary="List the outcome measures with their citations and licences")
 def list_measures(request: HttpRequest) -> list[dict[str, Any]]:
     from ldnderm import measures
+
     return [m.describe() for m in measures.all_measures()]
 
 
 @router.get("/{measure_id}", summary="One measure's definition")
 def get_measure(request: HttpRequest, measure_id: str) -> dict[str, Any]:
     from ldnderm import measures
+
     return measures.get(measure_id).describe()
 
 
 @router.post("/{measure_id}/score", summary="Score one set of responses")
-def score(
-    request: HttpRequest, measure_id: str, responses: dict[str, Any] = Body(...)
-) -> dict[str, Any]:
+def score(request: HttpRequest, measure_id: str, responses: Body[dict[str, Any]]) -> dict[str, Any]:
     from ldnderm import measures
 
     return measures.get(measure_id).score(responses).model_dump(mode="json")

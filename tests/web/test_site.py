@@ -1,0 +1,75 @@
+"""The site skeleton: home page, health check, log-in and log-out, OpenAPI."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ldnderm.web.accounts.models import User
+
+pytestmark = pytest.mark.db
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def alice() -> User:
+    return User.objects.create_user("alice", password=PASSWORD)
+
+
+def test_home_page_says_what_ldnderm_is(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "naltrexone" in text.lower()
+    assert "knowledge base" in text  # the footer shows the knowledge version
+
+
+def test_healthz_reports_ok_with_the_database_vendor(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] in {"sqlite", "postgresql"}
+
+
+def test_login_and_logout(client: Client, alice: User) -> None:
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "alice" in client.get("/").content.decode()
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert "alice" not in client.get("/").content.decode()
+
+
+def test_a_wrong_password_is_refused(client: Client, alice: User) -> None:
+    response = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_logins_are_throttled_after_five_failures(client: Client, alice: User) -> None:
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_form_enforces_csrf(alice: User) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_passwords_are_hashed_with_argon2(alice: User) -> None:
+    assert alice.password.startswith("argon2")
+
+
+def test_openapi_document_is_served(client: Client) -> None:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/measures/{measure_id}/score" in paths
+    assert "/api/v1/measures/{measure_id}/compare" in paths
