@@ -15,13 +15,15 @@ $(BIN)/uv:
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.installed-base: $(BIN)/uv requirements/base.lock pyproject.toml
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements/base.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements/base.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q src  # PYTHONDONTWRITEBYTECODE may be set: keep start-up fast
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/uv requirements/dev.lock pyproject.toml
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements/dev.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements/dev.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q src  # PYTHONDONTWRITEBYTECODE may be set: keep start-up fast
 	touch $@ $(VENV)/.installed-base
 
 install: $(VENV)/.installed-base  ## runtime dependencies into .venv

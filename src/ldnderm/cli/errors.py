@@ -6,7 +6,6 @@ import os
 import sys
 import traceback
 
-import click
 import typer
 
 from ldnderm.errors import InvalidInput, KnowledgeDataError, LdnDermError, NotFound
@@ -18,13 +17,14 @@ def run_guarded(app: typer.Typer) -> int:
     """Run ``app``; domain errors become exit codes with one line on stderr, never a traceback."""
     try:
         result = app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("aborted", file=sys.stderr)
         return EXIT_INTERNAL
-    except click.ClickException as exc:  # usage errors: unknown option, missing argument
-        print(f"ldnderm: {exc.format_message()}", file=sys.stderr)
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        print(f"ldnderm: {message}", file=sys.stderr)
         return EXIT_INVALID
     except (InvalidInput, NotFound) as exc:
         print(f"ldnderm: {exc}", file=sys.stderr)
