@@ -73,3 +73,9 @@ def test_openapi_document_is_served(client: Client) -> None:
     paths = response.json()["paths"]
     assert "/api/v1/measures/{measure_id}/score" in paths
     assert "/api/v1/measures/{measure_id}/compare" in paths
+
+
+def test_the_stylesheet_is_served_locally_without_collectstatic(client: Client) -> None:
+    response = client.get("/static/ldnderm/site.css")
+    assert response.status_code == 200
+    assert b".site-header" in b"".join(response.streaming_content)  # type: ignore[attr-defined]

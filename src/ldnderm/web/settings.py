@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "axes",
     "ldnderm.web.accounts",
     "ldnderm.web.core",
+    "ldnderm.web.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = CONFIG.var_dir / "static"
 # whitenoise serves from the finders too (no collectstatic needed locally) but expects the root.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from ldnderm.web.api.main import api
 from ldnderm.web.core import views as core
@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("conditions/", include("ldnderm.web.knowledge.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 
 from ldnderm import __version__
 from ldnderm.errors import InvalidInput, LdnDermError, NotFound
-from ldnderm.web.api import measures
+from ldnderm.web.api import knowledge, measures
 
 api = NinjaAPI(
     title="ldnderm API",
@@ -24,6 +24,9 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/measures", measures.router)
+api.add_router("/conditions", knowledge.conditions_router)
+api.add_router("/studies", knowledge.studies_router)
+api.add_router("/knowledge", knowledge.knowledge_router)
 
 
 @api.exception_handler(InvalidInput)

@@ -1,0 +1,1 @@
+"""Server-rendered evidence pages: the condition index, clinician and patient pages."""
