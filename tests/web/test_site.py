@@ -79,3 +79,9 @@ def test_the_stylesheet_is_served_locally_without_collectstatic(client: Client) 
     response = client.get("/static/ldnderm/site.css")
     assert response.status_code == 200
     assert b".site-header" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_every_page_links_to_conditions_and_the_safety_screen(client: Client) -> None:
+    text = client.get("/").content.decode()
+    assert 'href="/conditions/"' in text
+    assert 'href="/screening/"' in text

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ldnderm.web.accounts",
     "ldnderm.web.core",
     "ldnderm.web.knowledge",
+    "ldnderm.web.screening",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 
 from ldnderm import __version__
 from ldnderm.errors import InvalidInput, LdnDermError, NotFound
-from ldnderm.web.api import knowledge, measures
+from ldnderm.web.api import knowledge, measures, safety
 
 api = NinjaAPI(
     title="ldnderm API",
@@ -27,6 +27,7 @@ api.add_router("/measures", measures.router)
 api.add_router("/conditions", knowledge.conditions_router)
 api.add_router("/studies", knowledge.studies_router)
 api.add_router("/knowledge", knowledge.knowledge_router)
+api.add_router("", safety.router)
 
 
 @api.exception_handler(InvalidInput)

@@ -1,0 +1,104 @@
+"""The screening engine: every rule of the knowledge base evaluated against one profile.
+
+Output: a :class:`ScreenResult` whose ``verdict`` is the most severe finding
+(``contraindicated`` > ``hold`` > ``caution`` > ``ok``), the ``findings`` of every rule that fired
+(none stops the others), the ids of all rules evaluated, and the knowledge-base version.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from ldnderm.knowledge.version import knowledge_version
+from ldnderm.safety.data import RuleDef, Severity, Source, load
+from ldnderm.safety.profile import Profile
+from ldnderm.safety.triggers import evaluate
+
+SEVERITY_ORDER: dict[str, int] = {"ok": 0, "caution": 1, "hold": 2, "contraindicated": 3}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Frozen):
+    """One fired rule: what it says, what in the profile fired it, and the sources behind it.
+
+    ``source_quality`` is the rule's own grading (strong, moderate, weak); ``evidence_note``
+    explains it, and is repeated at the end of ``message`` so a weak basis is never hidden.
+    """
+
+    rule: str
+    title: str
+    severity: Literal["contraindicated", "hold", "caution"]
+    message: str
+    patient_message: str
+    evidence: list[str]
+    sources: list[Source]
+    source_quality: Literal["strong", "moderate", "weak"]
+    evidence_note: str | None = None
+
+
+class ScreenResult(_Frozen):
+    verdict: Severity
+    findings: list[Finding]
+    rules_evaluated: list[str]
+    as_of: date
+    planned_dose_mg: Decimal | None = None
+    dose_band: Literal["low", "standard", "unknown"]
+    knowledge_version: str
+    profile_source: Literal["json", "fhir"] = "json"
+    notes: list[str] = Field(default_factory=list)
+
+    @field_serializer("planned_dose_mg")
+    def _dose(self, value: Decimal | None) -> Any:
+        return None if value is None else float(value)
+
+
+def screen(profile: Profile, profile_source: Literal["json", "fhir"] = "json") -> ScreenResult:
+    """Evaluate every safety rule against ``profile``.
+
+    Findings keep the order of the rules in ``rules.yaml``; the verdict is the most severe.
+    """
+    knowledge = load()
+    findings = []
+    for rule in knowledge.rules.rules:
+        evidence = evaluate(rule.trigger, profile)
+        if evidence:
+            findings.append(_finding(rule, evidence, knowledge.cite(rule.sources)))
+    verdict: Severity = "ok"
+    for f in findings:
+        if SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[verdict]:
+            verdict = f.severity
+    return ScreenResult(
+        verdict=verdict,
+        findings=findings,
+        rules_evaluated=[r.id for r in knowledge.rules.rules],
+        as_of=profile.as_of,
+        planned_dose_mg=profile.planned_dose_mg,
+        dose_band=profile.dose_band,
+        knowledge_version=knowledge_version(),
+        profile_source=profile_source,
+    )
+
+
+def _finding(rule: RuleDef, evidence: list[str], sources: list[Source]) -> Finding:
+    params = {k: v for k, v in rule.trigger.items() if isinstance(v, int | str)}
+    message = rule.message.format(**params)
+    if rule.evidence_note:
+        message += f" Evidence quality: {rule.source_quality}. {rule.evidence_note}"
+    return Finding(
+        rule=rule.id,
+        title=rule.title,
+        severity=rule.severity,
+        message=message,
+        patient_message=rule.patient_message,
+        evidence=evidence,
+        sources=sources,
+        source_quality=rule.source_quality,
+        evidence_note=rule.evidence_note,
+    )

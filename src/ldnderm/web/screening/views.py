@@ -1,0 +1,86 @@
+"""The screening page: screen, then plan, then compound, calling the same domain functions as the
+CLI and the API. Nothing is stored; responses are ``no-store`` so a shared browser keeps no copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from ldnderm.errors import InvalidInput, NotFound
+from ldnderm.web.screening.forms import LIST_FIELDS, ScreeningForm
+
+PLAN_FIELDS = {"condition", "start", "protocol", "target_mg"}
+COMPOUND_FIELDS = {
+    "days": "supply_days",
+    "form": "dosage_form",
+    "concentration_mg_ml": "concentration_mg_ml",
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def screening(request: HttpRequest) -> HttpResponse:
+    """GET: the empty form. POST: findings with sources, then the plan and compounding order."""
+    context: dict[str, Any] = {}
+    form = ScreeningForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        context.update(_run(form))
+    context["form"] = form
+    response = render(request, "screening/screen.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _run(form: ScreeningForm) -> dict[str, Any]:
+    from ldnderm import dosing, safety
+
+    out: dict[str, Any] = {}
+    document = form.profile_document()
+    if document is None:
+        return out
+    try:
+        out["result"] = safety.screen_document(document)
+    except InvalidInput as exc:
+        _error(form, exc, "document" if form.cleaned_data.get("document") else None)
+        return out
+    data = form.cleaned_data
+    if not (data.get("condition") and data.get("start")):
+        return out
+    request = {"condition": data["condition"], "start": data["start"].isoformat()}
+    for key in ("protocol", "target_mg"):
+        if data.get(key):
+            request[key] = data[key]
+    try:
+        out["plan"] = plan = dosing.plan_from_json(request)
+        if data.get("supply_days"):
+            order = {"plan": request, "days": data["supply_days"], "form": data["dosage_form"]}
+            if data.get("concentration_mg_ml"):
+                order["concentration_mg_ml"] = data["concentration_mg_ml"]
+            out["order"] = dosing.compound_from_json(order)
+            out["plan"] = plan
+    except InvalidInput as exc:
+        _error(form, exc, None)
+    except NotFound as exc:
+        form.add_error("protocol" if exc.kind == "protocol" else "condition", str(exc))
+    return out
+
+
+def _error(form: ScreeningForm, exc: InvalidInput, default: str | None) -> None:
+    """Show a domain error on the form field it names (``medications[1].end`` -> medications)."""
+    head = exc.path[0] if exc.path else ""
+    name = str(head)
+    if name == "plan" and len(exc.path) > 1:
+        name = str(exc.path[1])
+    name = COMPOUND_FIELDS.get(name, name)
+    if default is None and (name in form.fields or name in LIST_FIELDS | PLAN_FIELDS):
+        message = exc.one_line()
+        if name in LIST_FIELDS and len(exc.path) > 1 and isinstance(exc.path[1], int):
+            message = f"line {exc.path[1] + 1}: {message}"
+        form.add_error(name if name in form.fields else None, message)
+        return
+    form.add_error(default, exc.one_line())

@@ -1,0 +1,105 @@
+"""``ldnderm screen``, ``plan`` and ``compound`` as a user runs them: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ldnderm", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_screen_reads_a_file_and_prints_json(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"as_of": "2026-03-01", "medications": [{"name": "tramadol"}]}))
+    done = run("screen", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verdict"] == "contraindicated"
+
+
+def test_screen_detects_a_fhir_bundle_on_stdin() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {"resourceType": "Patient", "birthDate": "2015-01-01"}}],
+    }
+    done = run("screen", "-", "--json", "--as-of", "2026-03-01", stdin=json.dumps(bundle))
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert (out["profile_source"], out["verdict"]) == ("fhir", "caution")
+
+
+def test_screen_prints_findings_with_sources_for_humans() -> None:
+    done = run("screen", "-", stdin=json.dumps({"planned_procedures": [{"date": "2099-01-01"}]}))
+    assert done.returncode == 0
+    assert "Verdict: CAUTION" in done.stdout and "source:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "field"),
+    [
+        (
+            ("screen", "-"),
+            '{"medications": [{"name": "x", "end": "yesterday"}]}',
+            "medications[0].end",
+        ),
+        (("screen", "-"), "not json", "FILE"),
+        (("screen", "/no/such/file.json"), None, "FILE"),
+        (("plan", "--condition", "psoriasis", "--start", "2026-13-01"), None, "start"),
+        (
+            ("plan", "--condition", "psoriasis", "--start", "2026-03-02", "--target-mg", "40"),
+            None,
+            "target_mg",
+        ),
+        (("compound", "--dose-mg", "4.5", "--days", "ten"), None, "days"),
+        (("compound", "--dose-mg", "4.5", "--days", "30", "--form", "tablet"), None, "form"),
+        (
+            ("compound", "--dose-mg", "4.5", "--days", "30", "--concentration-mg-ml", "0"),
+            None,
+            "concentration_mg_ml",
+        ),
+    ],
+)
+def test_invalid_input_exits_2_naming_the_field(
+    args: tuple[str, ...], stdin: str | None, field: str
+) -> None:
+    done = run(*args, stdin=stdin)
+    assert done.returncode == 2
+    assert f"ldnderm: {field}" in done.stderr
+
+
+def test_unknown_condition_exits_2() -> None:
+    done = run("plan", "--condition", "nothing-like-it", "--start", "2026-03-02")
+    assert done.returncode == 2 and "unknown condition" in done.stderr
+
+
+def test_plan_json_has_dated_steps() -> None:
+    done = run("plan", "--condition", "psoriasis", "--start", "2026-03-02", "--json")
+    assert done.returncode == 0, done.stderr
+    steps = json.loads(done.stdout)["steps"]
+    assert [s["dose_mg"] for s in steps] == [1.5, 3.0, 4.5] and steps[-1]["end"] is None
+
+
+def test_compound_json_has_the_promised_keys() -> None:
+    done = run("compound", "--dose-mg", "4.5", "--days", "30", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert (out["total_mg"], out["tablets_50mg"], out["volume_ml"]) == (135.0, 3, 135.0)
+    assert out["beyond_use_date"]
+
+
+def test_compound_capsules_for_humans() -> None:
+    done = run("compound", "--dose-mg", "3", "--days", "30", "--form", "capsule")
+    assert done.returncode == 0 and "Dispense 30 capsules" in done.stdout

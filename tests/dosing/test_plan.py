@@ -1,0 +1,103 @@
+"""Titration plans: dated steps, targets, visits and the errors that name the field."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from ldnderm import dosing
+from ldnderm.errors import InvalidInput, NotFound
+
+START = date(2026, 3, 2)
+
+
+def doses(plan: dosing.Plan) -> list[Decimal]:
+    return [s.dose_mg for s in plan.steps]
+
+
+class TestSteps:
+    def test_ldn_rises_by_1_5_mg_every_14_days_to_4_5_mg(self) -> None:
+        plan = dosing.plan("hailey-hailey-disease", START)
+        assert doses(plan) == [Decimal("1.5"), Decimal("3.0"), Decimal("4.5")]
+        assert [(s.start, s.end) for s in plan.steps] == [
+            (START, date(2026, 3, 15)),
+            (date(2026, 3, 16), date(2026, 3, 29)),
+            (date(2026, 3, 30), None),
+        ]
+        assert (
+            plan.timing == "bedtime"
+            and plan.alternative_timing
+            and "morning" in plan.alternative_timing
+        )
+
+    def test_lichen_planopilaris_targets_3_mg_from_the_literature(self) -> None:
+        plan = dosing.plan("lichen-planopilaris", START)
+        assert doses(plan) == [Decimal("1.5"), Decimal("3.0")] and plan.target_mg == 3
+
+    def test_pruritus_uses_50_mg_in_one_step(self) -> None:
+        plan = dosing.plan("prurigo-nodularis", START)
+        assert doses(plan) == [Decimal(50)] and plan.steps[0].end is None
+
+    def test_a_target_between_steps_ends_on_the_target(self) -> None:
+        plan = dosing.plan("psoriasis", START, target_mg=Decimal(4))
+        assert doses(plan) == [Decimal("1.5"), Decimal("3.0"), Decimal(4)]
+
+    def test_the_lowest_target_is_a_single_step(self) -> None:
+        assert doses(dosing.plan("psoriasis", START, target_mg=Decimal("1.5"))) == [Decimal("1.5")]
+
+    def test_steps_cross_month_and_year_ends_by_calendar_days(self) -> None:
+        plan = dosing.plan("psoriasis", date(2026, 12, 25))
+        assert plan.steps[1].start == date(2027, 1, 8) and plan.steps[0].end == date(2027, 1, 7)
+
+    def test_steps_tile_the_calendar_without_gaps(self) -> None:
+        plan = dosing.plan("psoriasis", date(2026, 3, 20))  # spans the March DST change in Europe
+        for a, b in zip(plan.steps, plan.steps[1:], strict=False):
+            assert a.end is not None and a.end + timedelta(days=1) == b.start
+
+
+class TestMonitoring:
+    def test_visits_have_dates_from_weeks_and_carry_the_measures(self) -> None:
+        plan = dosing.plan("lichen-planopilaris", START)
+        assert [v.week for v in plan.visits] == [0, 4, 12, 26, 52]
+        assert plan.visits[2].date == START + timedelta(weeks=12)
+        assert all(v.measures == plan.measures for v in plan.visits)
+        assert plan.measures and plan.measures_from in ("knowledge base", "dosing protocols")
+
+    def test_every_plan_cites_its_sources(self) -> None:
+        plan = dosing.plan("prurigo-nodularis", START)
+        assert any(s.pmid == "10495371" for s in plan.sources)
+
+
+class TestErrors:
+    def test_a_target_outside_the_protocol_range_names_target_mg(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            dosing.plan("psoriasis", START, target_mg=Decimal("12.5"))
+        assert caught.value.field == "target_mg"
+
+    def test_a_condition_without_dosing_evidence_needs_a_protocol(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            dosing.plan("hidradenitis-suppurativa", START)
+        assert caught.value.field == "protocol"
+        assert dosing.plan("hidradenitis-suppurativa", START, protocol="ldn-titration").steps
+
+    def test_unknown_protocol_and_condition(self) -> None:
+        with pytest.raises(NotFound):
+            dosing.plan("psoriasis", START, protocol="bihari")
+        with pytest.raises(NotFound):
+            dosing.plan("not-a-condition-at-all", START)
+
+    @pytest.mark.parametrize(
+        ("doc", "field"),
+        [
+            ({"start": "2026-03-02"}, "condition"),
+            ({"condition": "psoriasis", "start": "03/02/2026"}, "start"),
+            ({"condition": "psoriasis", "start": "2026-03-02", "target_mg": "lots"}, "target_mg"),
+            ({"condition": "psoriasis", "start": "2026-03-02", "dose": 3}, "dose"),
+        ],
+    )
+    def test_plan_from_json_names_the_field(self, doc: dict[str, object], field: str) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            dosing.plan_from_json(doc)
+        assert caught.value.field == field

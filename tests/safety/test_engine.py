@@ -1,0 +1,65 @@
+"""Engine and rule data: every rule evaluated, every rule sourced, weak sources said out loud."""
+
+from __future__ import annotations
+
+from ldnderm import safety
+from ldnderm.knowledge.version import knowledge_version
+from ldnderm.safety.data import load
+from ldnderm.safety.triggers import TRIGGERS, validate_trigger
+
+
+def test_every_rule_has_a_seen_source_with_a_locator() -> None:
+    k = load()
+    for rule in k.rules.rules:
+        assert rule.sources
+        for source in k.cite(rule.sources):
+            assert source.url or source.doi or source.pmid
+
+
+def test_every_code_list_entry_has_a_source() -> None:
+    codes = load().opioids
+    assert all(i.sources for i in codes.ingredients)
+    assert all(c.sources for c in codes.atc_codes.values())
+    assert all(a.sources for a in codes.look_alikes)
+
+
+def test_the_required_atc_groups_are_covered() -> None:
+    prefixes = {g.prefix for g in load().opioids.atc_groups}
+    assert {"N02A", "N07BC", "R05DA", "A07DA"} <= prefixes
+
+
+def test_every_rule_is_evaluated_and_named_in_the_result() -> None:
+    result = safety.screen_document({"as_of": "2026-03-01"})
+    assert result.rules_evaluated == [r.id for r in load().rules.rules]
+    assert result.knowledge_version == knowledge_version()
+
+
+def test_weak_rules_say_so_in_their_message() -> None:
+    result = safety.screen_document(
+        {"as_of": "2026-03-01", "planned_procedures": [{"date": "2026-03-02"}]}
+    )
+    (finding,) = result.findings
+    assert finding.source_quality == "weak"
+    assert "Evidence quality: weak" in finding.message and "72 h" in finding.message
+
+
+def test_findings_carry_evidence_paths_into_the_profile() -> None:
+    result = safety.screen_document(
+        {"as_of": "2026-03-01", "medications": [{"name": "cetirizine"}, {"name": "tramadol"}]}
+    )
+    assert result.findings[0].evidence[0].startswith("medications[1]: tramadol")
+
+
+def test_unknown_trigger_kinds_are_rejected_at_load() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown trigger kind"):
+        validate_trigger({"kind": "if_chain"})
+    assert "opioid_use" in TRIGGERS
+
+
+def test_json_output_is_plain_json() -> None:
+    import json
+
+    result = safety.screen_document({"as_of": "2026-03-01", "planned_dose_mg": 4.5})
+    assert json.loads(json.dumps(result.model_dump(mode="json")))["planned_dose_mg"] == 4.5

@@ -1,0 +1,109 @@
+"""Patient vignettes with their expected verdicts and the rules that must fire (issue 4).
+
+Every vignette is evaluated as of 2026-03-01 with a planned low dose (4.5 mg) unless it says
+otherwise; ``rules`` is the exact set of rules expected to fire.
+"""
+
+from __future__ import annotations
+
+# ruff: noqa: E501 - the vignette table reads best with one vignette per line
+from typing import Any
+
+import pytest
+
+from ldnderm import safety
+
+AS_OF = "2026-03-01"
+OPIOID = "opioid-current-or-recent"
+
+VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
+    # each opioid class
+    ("analgesic by generic name", {"medications": [{"name": "oxycodone 5 mg"}]}, "contraindicated", {OPIOID}),
+    ("analgesic by RxNorm code only", {"medications": [{"rxnorm": "7052"}]}, "contraindicated", {OPIOID}),
+    ("analgesic by ATC code only", {"medications": [{"atc": "N02AX02"}]}, "contraindicated", {OPIOID}),
+    ("analgesic by ATC group only", {"medications": [{"atc": "N02AJ"}]}, "contraindicated", {OPIOID}),
+    ("combination brand name only", {"medications": [{"name": "Vicodin"}]}, "contraindicated", {OPIOID}),
+    ("fentanyl patch brand", {"medications": [{"name": "Duragesic 25 mcg/h patch"}]}, "contraindicated", {OPIOID}),
+    ("methadone maintenance", {"medications": [{"name": "Methadone oral solution"}]}, "contraindicated", {OPIOID}),
+    ("buprenorphine with naloxone (Suboxone)", {"medications": [{"name": "Suboxone film"}]}, "contraindicated", {OPIOID}),
+    ("maintenance by ATC N07BC01", {"medications": [{"atc": "N07BC01"}]}, "contraindicated", {OPIOID}),
+    ("mixed agonist-antagonist pentazocine", {"medications": [{"name": "Talwin"}]}, "contraindicated", {OPIOID}),
+    ("mixed agonist-antagonist butorphanol", {"medications": [{"name": "butorphanol nasal spray"}]}, "contraindicated", {OPIOID}),
+    ("opioid antitussive by name", {"medications": [{"name": "Codeine linctus"}]}, "contraindicated", {OPIOID}),
+    ("opioid antidiarrheal brand", {"medications": [{"name": "Lomotil"}]}, "contraindicated", {OPIOID}),
+    ("tramadol as needed", {"medications": [{"name": "tramadol", "prn": True}]}, "contraindicated", {OPIOID}),
+    ("opioid planned to start next week", {"medications": [{"name": "morphine", "start": "2026-03-08"}]}, "contraindicated", {OPIOID}),
+    # recently stopped: inside and outside the interval
+    ("oxycodone stopped 9 days ago", {"medications": [{"name": "oxycodone", "end": "2026-02-20"}]}, "contraindicated", {OPIOID}),
+    ("oxycodone stopped 10 days ago", {"medications": [{"name": "oxycodone", "end": "2026-02-19"}]}, "ok", set()),
+    ("buprenorphine stopped 13 days ago", {"medications": [{"name": "buprenorphine", "end": "2026-02-16"}]}, "contraindicated", {OPIOID}),
+    ("buprenorphine stopped 14 days ago", {"medications": [{"name": "buprenorphine", "end": "2026-02-15"}]}, "ok", set()),
+    ("opioid ending today is current", {"medications": [{"name": "codeine", "end": AS_OF}]}, "contraindicated", {OPIOID}),
+    # look-alikes and the loperamide decision
+    ("dextromethorphan", {"medications": [{"name": "dextromethorphan syrup"}]}, "ok", set()),
+    ("Robitussin DM in the antitussive group", {"medications": [{"name": "Robitussin DM", "atc": "R05DA"}]}, "ok", set()),
+    ("naloxone", {"medications": [{"name": "naloxone nasal spray"}]}, "ok", set()),
+    ("naltrexone by RxNorm", {"medications": [{"rxnorm": "7243", "name": "naltrexone"}]}, "ok", set()),
+    ("lofexidine in N07BC", {"medications": [{"atc": "N07BC04"}]}, "ok", set()),
+    ("loperamide brand", {"medications": [{"name": "Imodium"}]}, "caution", {"loperamide-peripheral-opioid"}),
+    ("loperamide by ATC only", {"medications": [{"atc": "A07DA03"}]}, "caution", {"loperamide-peripheral-opioid"}),
+    ("unnamed antitussive-group code", {"medications": [{"atc": "R05DA"}]}, "hold", {"opioid-unconfirmed"}),
+    ("unrelated medicine", {"medications": [{"name": "cetirizine", "atc": "R06AE07"}]}, "ok", set()),
+    # surgery inside and outside the hold window
+    ("surgery in 2 days with opioids", {"planned_procedures": [{"date": "2026-03-03", "description": "knee"}]}, "hold", {"periop-opioids-within-window"}),
+    ("surgery in 3 days (window edge)", {"planned_procedures": [{"date": "2026-03-04"}]}, "hold", {"periop-opioids-within-window"}),
+    ("surgery in 4 days", {"planned_procedures": [{"date": "2026-03-05"}]}, "caution", {"periop-opioids-planned"}),
+    ("procedure without opioids", {"planned_procedures": [{"date": "2026-03-02", "opioid_analgesia_expected": False}]}, "ok", set()),
+    ("procedure in the past", {"planned_procedures": [{"date": "2026-02-27"}]}, "ok", set()),
+    # pregnancy, breastfeeding, age
+    ("pregnant", {"pregnant": True}, "caution", {"pregnancy"}),
+    ("pregnancy unknown", {"pregnant": None}, "ok", set()),
+    ("breastfeeding", {"breastfeeding": True}, "caution", {"breastfeeding"}),
+    ("age 17", {"age": 17}, "caution", {"age-under-18"}),
+    ("age 18", {"age": 18}, "ok", set()),
+    ("18th birthday tomorrow", {"birth_date": "2008-03-02"}, "caution", {"age-under-18"}),
+    # liver and kidney
+    ("acute hepatitis at standard dose", {"hepatic": "acute_hepatitis", "planned_dose_mg": 50}, "contraindicated", {"hepatic-acute-standard-dose"}),
+    ("liver failure with no dose given", {"hepatic": "liver_failure", "planned_dose_mg": None}, "contraindicated", {"hepatic-acute-standard-dose"}),
+    ("acute hepatitis at low dose", {"hepatic": "acute_hepatitis"}, "caution", {"hepatic-acute-low-dose"}),
+    ("compensated cirrhosis", {"hepatic": "moderate"}, "caution", {"hepatic-impairment"}),
+    ("dialysis", {"renal": "dialysis"}, "caution", {"renal-impairment"}),
+    # interactions, thyroid, allergy, history, tests
+    ("thioridazine", {"medications": [{"name": "thioridazine"}]}, "caution", {"thioridazine"}),
+    ("disulfiram at standard dose", {"planned_dose_mg": 50, "medications": [{"name": "disulfiram"}]}, "caution", {"disulfiram-standard-dose"}),
+    ("disulfiram at low dose", {"medications": [{"name": "disulfiram"}]}, "ok", set()),
+    ("levothyroxine", {"medications": [{"name": "levothyroxine 100 mcg"}]}, "caution", {"thyroid-monitor-tsh"}),
+    ("hypothyroidism by ICD-10-CM", {"conditions": [{"code": "E03.9", "system": "icd10cm"}]}, "caution", {"thyroid-monitor-tsh"}),
+    ("Hashimoto by name", {"conditions": ["Hashimoto thyroiditis"]}, "caution", {"thyroid-monitor-tsh"}),
+    ("naltrexone allergy", {"allergies": ["Naltrexone"]}, "contraindicated", {"naltrexone-hypersensitivity"}),
+    ("naloxone allergy", {"allergies": ["naloxone"]}, "caution", {"naloxone-cross-sensitivity"}),
+    ("opioid use disorder history", {"opioid_use_disorder_history": True}, "caution", {"opioid-use-disorder-history"}),
+    ("opioid dependence code F11.20", {"conditions": [{"code": "F11.20", "system": "icd10cm"}]}, "caution", {"opioid-use-disorder-history"}),
+    ("long-term opiate use code", {"conditions": [{"code": "Z79.891", "system": "icd10cm"}]}, "contraindicated", {"opiate-long-term-use-code"}),
+    ("positive urine opioid screen", {"labs": {"urine_opioid_screen": "positive"}}, "contraindicated", {"opioid-lab-evidence"}),
+    ("failed naloxone challenge", {"labs": {"naloxone_challenge": "failed"}}, "contraindicated", {"opioid-lab-evidence"}),
+    # combinations: the most severe wins and all findings are listed
+    ("opioid, pregnancy, surgery and dialysis",
+     {"medications": [{"name": "oxycodone"}], "pregnant": True, "renal": "dialysis",
+      "planned_procedures": [{"date": "2026-03-02"}]},
+     "contraindicated", {OPIOID, "pregnancy", "renal-impairment", "periop-opioids-within-window"}),
+    ("surgery soon and breastfeeding", {"breastfeeding": True, "planned_procedures": [{"date": "2026-03-01"}]},
+     "hold", {"breastfeeding", "periop-opioids-within-window"}),
+    ("loperamide and thyroid disease", {"medications": [{"name": "loperamide"}, {"name": "levothyroxine"}]},
+     "caution", {"loperamide-peripheral-opioid", "thyroid-monitor-tsh"}),
+    ("nothing of note", {}, "ok", set()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("label", "extra", "verdict", "rules"), VIGNETTES, ids=[v[0] for v in VIGNETTES]
+)
+def test_vignette(label: str, extra: dict[str, Any], verdict: str, rules: set[str]) -> None:
+    profile = {"as_of": AS_OF, "planned_dose_mg": 4.5} | extra
+    profile = {k: v for k, v in profile.items() if v is not None}
+    result = safety.screen_document(profile)
+    assert (result.verdict, {f.rule for f in result.findings}) == (verdict, rules)
+
+
+def test_there_are_at_least_thirty_vignettes() -> None:
+    assert len(VIGNETTES) >= 30
