@@ -33,6 +33,7 @@ install-dev: $(VENV)/.installed-dev  ## runtime + development dependencies into 
 run: install  ## migrate the SQLite database under ./var/ and serve
 	@mkdir -p var
 	$(BIN)/ldnderm migrate
+	$(BIN)/ldnderm demo --if-empty
 	@echo "ldnderm is starting: open http://$(HOST):$(PORT)/  (health: /healthz, API: /api/v1/docs)"
 	$(BIN)/ldnderm serve --host $(HOST) --port $(PORT)
 

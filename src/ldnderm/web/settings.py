@@ -26,10 +26,13 @@ INSTALLED_APPS = [
     "ldnderm.web.accounts",
     "ldnderm.web.core",
     "ldnderm.web.knowledge",
+    "ldnderm.web.audit",
+    "ldnderm.web.registry",
     "ldnderm.web.screening",
 ]
 
 MIDDLEWARE = [
+    "ldnderm.web.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -7,12 +7,15 @@ message and no traceback.
 
 from __future__ import annotations
 
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from ldnderm import __version__
 from ldnderm.errors import InvalidInput, LdnDermError, NotFound
-from ldnderm.web.api import knowledge, measures, safety
+from ldnderm.web.api import auth as api_auth
+from ldnderm.web.api import knowledge, measures, registry_patients, registry_records, safety
+from ldnderm.web.registry.access import AccessDenied, NotAuthenticated, RecordNotFound
 
 api = NinjaAPI(
     title="ldnderm API",
@@ -28,6 +31,35 @@ api.add_router("/conditions", knowledge.conditions_router)
 api.add_router("/studies", knowledge.studies_router)
 api.add_router("/knowledge", knowledge.knowledge_router)
 api.add_router("", safety.router)
+api.add_router("/auth", api_auth.router)
+api.add_router("/patients", registry_patients.router)
+api.add_router("/aggregates", registry_patients.aggregates)
+api.add_router("/courses", registry_records.courses)
+api.add_router("/visits", registry_records.visits)
+api.add_router("/assessments", registry_records.assessments)
+api.add_router("/adverse-events", registry_records.adverse_events)
+
+
+@api.exception_handler(RecordNotFound)
+def _record_not_found(request: HttpRequest, exc: RecordNotFound) -> HttpResponse:
+    # The same answer for "absent" and "another clinic's": nothing reveals that it exists.
+    return api.create_response(request, {"detail": "not found"}, status=404)
+
+
+@api.exception_handler(AccessDenied)
+def _access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(NotAuthenticated)
+def _not_authenticated(request: HttpRequest, exc: NotAuthenticated) -> HttpResponse:
+    return api.create_response(request, {"detail": "authentication required"}, status=401)
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # A database constraint refused the write (for example a duplicate MRN in the clinic).
+    return api.create_response(request, {"detail": "conflicts with an existing record"}, status=409)
 
 
 @api.exception_handler(InvalidInput)

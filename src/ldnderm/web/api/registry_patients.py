@@ -1,0 +1,63 @@
+"""``/api/v1/patients`` and ``/api/v1/aggregates``: scoped to the caller's clinic, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from ldnderm.web.api.auth import AUTH, patient_scope
+from ldnderm.web.api.registry_schemas import PatientDetail, PatientOut, PatientPage
+from ldnderm.web.registry.access import scope_for
+from ldnderm.web.registry.inputs import PatientIn, PatientPatch
+from ldnderm.web.registry.models import Patient
+from ldnderm.web.registry.routes import declare
+from ldnderm.web.registry.services import dashboard
+from ldnderm.web.registry.services import patients as service
+
+router = Router(tags=["patients"], auth=AUTH)
+aggregates = Router(tags=["aggregates"], auth=AUTH)
+
+
+class PatientFilters(Schema):
+    q: str = ""
+    condition_id: str = ""
+    active: bool | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+@router.get("", response=PatientPage, summary="Search the clinic's patients")
+@declare("patient_data")
+def list_patients(request: HttpRequest, filters: Query[PatientFilters]) -> dict[str, Any]:
+    scope = patient_scope(request)
+    rows, count = service.list_patients(scope, **filters.dict())
+    return {"items": rows, "count": count}
+
+
+@router.post("", response={201: PatientOut}, summary="Create a patient (synthetic data only)")
+@declare("patient_data")
+def create_patient(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
+    return Status(201, service.create_patient(patient_scope(request), payload))
+
+
+@router.get("/{patient_id}", response=PatientDetail, summary="A patient with their courses")
+@declare("patient_data", patient_id=Patient)
+def get_patient(request: HttpRequest, patient_id: int) -> Patient:
+    scope = patient_scope(request)
+    qs = scope.rows(Patient).prefetch_related("courses__doses", "courses__screening")
+    return service.read_patient(scope, scope.get(Patient, patient_id, qs))
+
+
+@router.patch("/{patient_id}", response=PatientOut, summary="Change a patient's details")
+@declare("patient_data", patient_id=Patient)
+def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch) -> Patient:
+    scope = patient_scope(request)
+    return service.update_patient(scope, scope.get(Patient, patient_id), payload)
+
+
+@aggregates.get("", summary="De-identified clinic aggregates (researchers admitted)")
+@declare("aggregate")
+def get_aggregates(request: HttpRequest) -> dict[str, Any]:
+    return dashboard.build(scope_for(request, patient_data=False)).as_json()

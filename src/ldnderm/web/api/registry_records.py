@@ -1,0 +1,317 @@
+"""``/api/v1/courses``, ``/visits``, ``/assessments``, ``/adverse-events``: create, read,
+update, delete, and paginated lists ``{"items", "count"}`` with filters. Every query is scoped to
+the caller's clinic (another clinic's id answers 404 and is audited as ``denied``)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from ldnderm.web.api.auth import AUTH, patient_scope
+from ldnderm.web.api.registry_schemas import (
+    AdverseEventOut,
+    AdverseEventPage,
+    AssessmentOut,
+    AssessmentPage,
+    CourseOut,
+    CoursePage,
+    DoseOut,
+    ResponsesIn,
+    VisitOut,
+    VisitPage,
+)
+from ldnderm.web.audit.log import Action
+from ldnderm.web.registry.access import Scope
+from ldnderm.web.registry.inputs import (
+    AdverseEventIn,
+    AdverseEventPatch,
+    AssessmentIn,
+    CourseIn,
+    CourseStopIn,
+    DoseIn,
+    VisitIn,
+    VisitPatch,
+)
+from ldnderm.web.registry.models import (
+    AdverseEvent,
+    Assessment,
+    DoseChange,
+    Patient,
+    TreatmentCourse,
+    Visit,
+)
+from ldnderm.web.registry.routes import declare
+from ldnderm.web.registry.services import adverse_events as ae_service
+from ldnderm.web.registry.services import courses as course_service
+from ldnderm.web.registry.services import visits as visit_service
+from ldnderm.web.registry.services.common import audit, audited_page
+
+courses = Router(tags=["courses"], auth=AUTH)
+visits = Router(tags=["visits"], auth=AUTH)
+assessments = Router(tags=["assessments"], auth=AUTH)
+adverse_events = Router(tags=["adverse events"], auth=AUTH)
+
+
+class Paging(Schema):
+    offset: int = 0
+    limit: int = 50
+
+
+class CourseFilters(Paging):
+    patient_id: int | None = None
+    condition_id: str = ""
+    active: bool | None = None
+
+
+class VisitFilters(Paging):
+    patient_id: int | None = None
+    course_id: int | None = None
+
+
+class AssessmentFilters(Paging):
+    patient_id: int | None = None
+    visit_id: int | None = None
+    measure_id: str = ""
+
+
+class AdverseEventFilters(Paging):
+    patient_id: int | None = None
+    course_id: int | None = None
+    grade: int | None = None
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _read(scope: Scope, obj: M) -> M:
+    audit(scope, Action.READ, obj)
+    return obj
+
+
+def _courses(scope: Scope) -> QuerySet[TreatmentCourse]:
+    return scope.rows(TreatmentCourse).select_related("screening").prefetch_related("doses")
+
+
+# -- courses --------------------------------------------------------------------------------
+
+
+@courses.get("", response=CoursePage, summary="List courses")
+@declare("patient_data")
+def list_courses(request: HttpRequest, f: Query[CourseFilters]) -> dict[str, Any]:
+    scope = patient_scope(request)
+    qs = _courses(scope)
+    if f.patient_id is not None:
+        qs = qs.filter(patient_id=f.patient_id)
+    if f.condition_id:
+        qs = qs.filter(condition_id=f.condition_id)
+    if f.active is not None:
+        qs = qs.filter(stopped_on__isnull=f.active)
+    items, count = audited_page(scope, qs, f.offset, f.limit)
+    return {"items": items, "count": count}
+
+
+@courses.post("", response={201: CourseOut}, summary="Start a course (screening + plan)")
+@declare("patient_data", patient_id=Patient)
+def start_course(request: HttpRequest, payload: CourseIn) -> Status[TreatmentCourse]:
+    scope = patient_scope(request)
+    course = course_service.start_course(scope, payload)
+    return Status(201, _courses(scope).get(pk=course.pk))
+
+
+@courses.post("/preview", summary="Screen and propose a plan without starting")
+@declare("patient_data", patient_id=Patient)
+def preview_course(request: HttpRequest, payload: CourseIn) -> dict[str, Any]:
+    proposal = course_service.propose(patient_scope(request), payload)
+    return {
+        "verdict": proposal.screening.verdict,
+        "findings": proposal.screening.findings,
+        "plan": proposal.plan.as_json(),
+        "blocked": proposal.blocked,
+        "knowledge_version": proposal.screening.knowledge_version,
+    }
+
+
+@courses.get("/{course_id}", response=CourseOut, summary="One course")
+@declare("patient_data", course_id=TreatmentCourse)
+def get_course(request: HttpRequest, course_id: int) -> TreatmentCourse:
+    scope = patient_scope(request)
+    return _read(scope, scope.get(TreatmentCourse, course_id, _courses(scope)))
+
+
+@courses.patch("/{course_id}", response=CourseOut, summary="Stop a course")
+@declare("patient_data", course_id=TreatmentCourse)
+def stop_course(request: HttpRequest, course_id: int, payload: CourseStopIn) -> TreatmentCourse:
+    scope = patient_scope(request)
+    course = scope.get(TreatmentCourse, course_id, _courses(scope))
+    return course_service.stop_course(scope, course, payload)
+
+
+@courses.delete("/{course_id}", response={204: None}, summary="Delete a course")
+@declare("patient_data", course_id=TreatmentCourse)
+def delete_course(request: HttpRequest, course_id: int) -> Status[None]:
+    scope = patient_scope(request)
+    course_service.delete_course(scope, scope.get(TreatmentCourse, course_id))
+    return Status(204, None)
+
+
+@courses.post("/{course_id}/doses", response={201: DoseOut}, summary="Change the dose")
+@declare("patient_data", course_id=TreatmentCourse)
+def change_dose(request: HttpRequest, course_id: int, payload: DoseIn) -> Status[DoseChange]:
+    scope = patient_scope(request)
+    return Status(
+        201, course_service.change_dose(scope, scope.get(TreatmentCourse, course_id), payload)
+    )
+
+
+# -- visits ---------------------------------------------------------------------------------
+
+
+def _visits(scope: Scope) -> QuerySet[Visit]:
+    return scope.rows(Visit).prefetch_related("assessments")
+
+
+@visits.get("", response=VisitPage, summary="List visits")
+@declare("patient_data")
+def list_visits(request: HttpRequest, f: Query[VisitFilters]) -> dict[str, Any]:
+    scope = patient_scope(request)
+    qs = _visits(scope)
+    if f.patient_id is not None:
+        qs = qs.filter(patient_id=f.patient_id)
+    if f.course_id is not None:
+        qs = qs.filter(course_id=f.course_id)
+    items, count = audited_page(scope, qs, f.offset, f.limit)
+    return {"items": items, "count": count}
+
+
+@visits.post("", response={201: VisitOut}, summary="Record a visit with its assessments")
+@declare("patient_data", patient_id=Patient)
+def create_visit(request: HttpRequest, payload: VisitIn) -> Status[Visit]:
+    scope = patient_scope(request)
+    visit = visit_service.record_visit(scope, payload)
+    return Status(201, _visits(scope).get(pk=visit.pk))
+
+
+@visits.get("/{visit_id}", response=VisitOut, summary="One visit")
+@declare("patient_data", visit_id=Visit)
+def get_visit(request: HttpRequest, visit_id: int) -> Visit:
+    scope = patient_scope(request)
+    return _read(scope, scope.get(Visit, visit_id, _visits(scope)))
+
+
+@visits.patch("/{visit_id}", response=VisitOut, summary="Change a visit's date or notes")
+@declare("patient_data", visit_id=Visit)
+def update_visit(request: HttpRequest, visit_id: int, payload: VisitPatch) -> Visit:
+    scope = patient_scope(request)
+    return visit_service.update_visit(scope, scope.get(Visit, visit_id, _visits(scope)), payload)
+
+
+@visits.delete("/{visit_id}", response={204: None}, summary="Delete a visit")
+@declare("patient_data", visit_id=Visit)
+def delete_visit(request: HttpRequest, visit_id: int) -> Status[None]:
+    scope = patient_scope(request)
+    visit_service.delete_visit(scope, scope.get(Visit, visit_id))
+    return Status(204, None)
+
+
+# -- assessments ----------------------------------------------------------------------------
+
+
+def _assessments(scope: Scope) -> QuerySet[Assessment]:
+    return scope.rows(Assessment).select_related("visit")
+
+
+@assessments.get("", response=AssessmentPage, summary="List assessments")
+@declare("patient_data")
+def list_assessments(request: HttpRequest, f: Query[AssessmentFilters]) -> dict[str, Any]:
+    scope = patient_scope(request)
+    qs = _assessments(scope)
+    if f.patient_id is not None:
+        qs = qs.filter(visit__patient_id=f.patient_id)
+    if f.visit_id is not None:
+        qs = qs.filter(visit_id=f.visit_id)
+    if f.measure_id:
+        qs = qs.filter(measure_id=f.measure_id)
+    items, count = audited_page(scope, qs, f.offset, f.limit)
+    return {"items": items, "count": count}
+
+
+@assessments.post("", response={201: AssessmentOut}, summary="Score and add a measure to a visit")
+@declare("patient_data", visit_id=Visit)
+def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[Assessment]:
+    return Status(201, visit_service.add_assessment(patient_scope(request), payload))
+
+
+@assessments.get("/{assessment_id}", response=AssessmentOut, summary="One assessment")
+@declare("patient_data", assessment_id=Assessment)
+def get_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+    scope = patient_scope(request)
+    return _read(scope, scope.get(Assessment, assessment_id, _assessments(scope)))
+
+
+@assessments.patch("/{assessment_id}", response=AssessmentOut, summary="Replace the responses")
+@declare("patient_data", assessment_id=Assessment)
+def update_assessment(request: HttpRequest, assessment_id: int, payload: ResponsesIn) -> Assessment:
+    scope = patient_scope(request)
+    row = scope.get(Assessment, assessment_id, _assessments(scope))
+    return visit_service.update_assessment(scope, row, payload.responses)
+
+
+@assessments.delete("/{assessment_id}", response={204: None}, summary="Delete an assessment")
+@declare("patient_data", assessment_id=Assessment)
+def delete_assessment(request: HttpRequest, assessment_id: int) -> Status[None]:
+    scope = patient_scope(request)
+    visit_service.delete_assessment(
+        scope, scope.get(Assessment, assessment_id, _assessments(scope))
+    )
+    return Status(204, None)
+
+
+# -- adverse events -------------------------------------------------------------------------
+
+
+@adverse_events.get("", response=AdverseEventPage, summary="List adverse events")
+@declare("patient_data")
+def list_adverse_events(request: HttpRequest, f: Query[AdverseEventFilters]) -> dict[str, Any]:
+    scope = patient_scope(request)
+    qs = scope.rows(AdverseEvent)
+    if f.patient_id is not None:
+        qs = qs.filter(patient_id=f.patient_id)
+    if f.course_id is not None:
+        qs = qs.filter(course_id=f.course_id)
+    if f.grade is not None:
+        qs = qs.filter(grade=f.grade)
+    items, count = audited_page(scope, qs, f.offset, f.limit)
+    return {"items": items, "count": count}
+
+
+@adverse_events.post("", response={201: AdverseEventOut}, summary="Record an adverse event")
+@declare("patient_data", patient_id=Patient)
+def create_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Status[AdverseEvent]:
+    return Status(201, ae_service.record_adverse_event(patient_scope(request), payload))
+
+
+@adverse_events.get("/{event_id}", response=AdverseEventOut, summary="One adverse event")
+@declare("patient_data", event_id=AdverseEvent)
+def get_adverse_event(request: HttpRequest, event_id: int) -> AdverseEvent:
+    scope = patient_scope(request)
+    return _read(scope, scope.get(AdverseEvent, event_id))
+
+
+@adverse_events.patch("/{event_id}", response=AdverseEventOut, summary="Update an adverse event")
+@declare("patient_data", event_id=AdverseEvent)
+def update_adverse_event(
+    request: HttpRequest, event_id: int, payload: AdverseEventPatch
+) -> AdverseEvent:
+    scope = patient_scope(request)
+    return ae_service.update_adverse_event(scope, scope.get(AdverseEvent, event_id), payload)
+
+
+@adverse_events.delete("/{event_id}", response={204: None}, summary="Delete an adverse event")
+@declare("patient_data", event_id=AdverseEvent)
+def delete_adverse_event(request: HttpRequest, event_id: int) -> Status[None]:
+    scope = patient_scope(request)
+    ae_service.delete_adverse_event(scope, scope.get(AdverseEvent, event_id))
+    return Status(204, None)

@@ -1,0 +1,140 @@
+"""Response schemas of the registry API. Inputs are the services' own models
+(``ldnderm.web.registry.inputs``), so pages and API validate identically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class PatientOut(Schema):
+    id: int
+    mrn: str
+    given_name: str
+    family_name: str
+    birth_year: int | None
+    sex: str
+    notes: str
+    created_at: dt.datetime
+
+
+class DoseOut(Schema):
+    id: int
+    changed_on: dt.date
+    mg_per_day: Decimal
+    formulation: str
+    note: str
+
+
+class ScreeningOut(Schema):
+    verdict: str
+    findings: list[dict[str, Any]]
+    plan: dict[str, Any]
+    knowledge_version: str
+    taken_at: dt.datetime
+
+
+class CourseOut(Schema):
+    id: int
+    patient_id: int
+    condition_id: str
+    protocol_id: str
+    started_on: dt.date
+    stopped_on: dt.date | None
+    stop_reason: str
+    stop_note: str
+    doses: list[DoseOut]
+    screening: ScreeningOut | None = None
+
+    @staticmethod
+    def resolve_doses(obj: Any) -> list[Any]:
+        return list(obj.doses.all())
+
+    @staticmethod
+    def resolve_screening(obj: Any) -> Any:
+        return getattr(obj, "screening", None)
+
+
+class PatientDetail(PatientOut):
+    courses: list[CourseOut]
+
+    @staticmethod
+    def resolve_courses(obj: Any) -> list[Any]:
+        return list(obj.courses.all())
+
+
+class AssessmentOut(Schema):
+    id: int
+    visit_id: int
+    measure_id: str
+    measure_version: str
+    responses: Any
+    result: dict[str, Any]
+    knowledge_version: str
+
+
+class VisitOut(Schema):
+    id: int
+    patient_id: int
+    course_id: int | None
+    visit_date: dt.date
+    notes: str
+    assessments: list[AssessmentOut]
+
+    @staticmethod
+    def resolve_assessments(obj: Any) -> list[Any]:
+        return list(obj.assessments.all())
+
+
+class AdverseEventOut(Schema):
+    id: int
+    patient_id: int
+    course_id: int | None
+    term: str
+    grade: int
+    onset_on: dt.date
+    resolved_on: dt.date | None
+    relatedness: str
+    action: str
+    notes: str
+
+
+class PatientPage(Schema):
+    items: list[PatientOut]
+    count: int
+
+
+class CoursePage(Schema):
+    items: list[CourseOut]
+    count: int
+
+
+class VisitPage(Schema):
+    items: list[VisitOut]
+    count: int
+
+
+class AssessmentPage(Schema):
+    items: list[AssessmentOut]
+    count: int
+
+
+class AdverseEventPage(Schema):
+    items: list[AdverseEventOut]
+    count: int
+
+
+class ResponsesIn(Schema):
+    responses: Any

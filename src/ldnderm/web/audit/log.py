@@ -1,0 +1,89 @@
+"""Writing audit events. Call :func:`record` inside the transaction of the change it records, so
+that a rolled-back change leaves no audit row and a committed one always has one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from ldnderm.web.audit.models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, from where: the parts of a request the audit trail keeps."""
+
+    user_id: int | None
+    username: str
+    clinic_id: int | None
+    request_id: str = ""
+    path: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Actor:
+        user = request.user
+        authenticated = bool(user.is_authenticated)
+        return cls(
+            user_id=user.pk if authenticated else None,
+            username=user.get_username() if authenticated else "",
+            clinic_id=getattr(user, "clinic_id", None) if authenticated else None,
+            request_id=getattr(request, "request_id", ""),
+            path=request.path[:300],
+        )
+
+
+def record(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    patient_id: int | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """Append one audit event."""
+    return AuditEvent.objects.create(
+        user_id=actor.user_id,
+        username=actor.username,
+        clinic_id=actor.clinic_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:40],
+        patient_id=patient_id,
+        request_id=actor.request_id,
+        path=actor.path,
+        detail=detail,
+    )
+
+
+def record_many(
+    actor: Actor, action: str, object_type: str, patient_ids: Iterable[int], **detail: Any
+) -> None:
+    """One event per patient returned by a list or search (IHE BALP PatientQuery), in one
+    ``INSERT``: a list read is never silent, and never N queries."""
+    bulk_record(actor, action, [(object_type, pid, pid) for pid in patient_ids], **detail)
+
+
+def bulk_record(
+    actor: Actor, action: str, rows: Iterable[tuple[str, object, int | None]], **detail: Any
+) -> None:
+    """Append one event per ``(object_type, object_id, patient_id)`` in one ``INSERT``."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            user_id=actor.user_id,
+            username=actor.username,
+            clinic_id=actor.clinic_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:40],
+            patient_id=patient_id,
+            request_id=actor.request_id,
+            path=actor.path,
+            detail=detail,
+        )
+        for object_type, object_id, patient_id in rows
+    )

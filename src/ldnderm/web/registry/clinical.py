@@ -1,0 +1,134 @@
+"""The registry's port onto the clinical core: conditions (``ldnderm.knowledge``), safety
+screening (``ldnderm.safety``) and dosing plans (``ldnderm.dosing``).
+
+The registry stores what these return as JSON snapshots; this module is the only place that
+knows their Python types, so a change in the core touches one file here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ldnderm.errors import NotFound
+
+
+@dataclass(frozen=True)
+class ConditionChoice:
+    id: str
+    name: str
+    recommended_measures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Screening:
+    """A screening run: verdict (ok, caution, hold, contraindicated), findings as JSON."""
+
+    verdict: str
+    findings: list[dict[str, Any]]
+    profile: dict[str, Any]
+    knowledge_version: str
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    starts_on: dt.date
+    mg_per_day: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A proposed titration: dated steps in mg/day, the formulation and the protocol id."""
+
+    protocol_id: str
+    formulation: str
+    steps: list[PlanStep]
+    notes: list[str] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "protocol_id": self.protocol_id,
+            "formulation": self.formulation,
+            "steps": [
+                {
+                    "starts_on": s.starts_on.isoformat(),
+                    "mg_per_day": float(s.mg_per_day),
+                    "note": s.note,
+                }
+                for s in self.steps
+            ],
+            "notes": self.notes,
+            "detail": self.detail,
+        }
+
+
+def conditions() -> list[ConditionChoice]:
+    """The knowledge base's conditions, in its order."""
+    from ldnderm import knowledge
+
+    return [
+        ConditionChoice(c.id, c.name, tuple(c.recommended_measures)) for c in knowledge.conditions()
+    ]
+
+
+def protocols() -> list[tuple[str, str]]:
+    """Dosing protocol ids and labels (``knowledge/data/dosing/protocols.yaml``)."""
+    from ldnderm.dosing.data import protocols as load
+
+    return [(p.id, p.label) for p in load().protocols]
+
+
+def check_condition(condition_id: str) -> None:
+    """Raise NotFound unless ``condition_id`` is a knowledge-base condition id."""
+    known = {c.id for c in conditions()}
+    if condition_id not in known:
+        raise NotFound("condition", condition_id, sorted(known)[:3])
+
+
+def condition_names() -> dict[str, str]:
+    return {c.id: c.name for c in conditions()}
+
+
+def screen(profile: dict[str, Any], as_of: dt.date) -> Screening:
+    """Screen a profile document (the JSON ``ldnderm screen`` reads) as of the start date.
+
+    Raises InvalidInput (naming the field) for a malformed profile."""
+    from ldnderm import safety
+
+    parsed = safety.read_profile(profile, as_of=as_of)
+    result = safety.screen(parsed)
+    return Screening(
+        verdict=result.verdict,
+        findings=[f.model_dump(mode="json") for f in result.findings],
+        profile=parsed.model_dump(mode="json", exclude_defaults=True),
+        knowledge_version=result.knowledge_version,
+    )
+
+
+def plan(condition_id: str, protocol_id: str, start: dt.date) -> Plan:
+    """The titration plan of ``ldnderm.dosing`` for a condition (and protocol, when chosen)
+    starting on ``start``. Raises NotFound or InvalidInput (no dosing evidence for the
+    condition, unknown protocol)."""
+    from ldnderm import dosing
+
+    proposed = dosing.plan(condition_id, start, protocol_id or None)
+    steps = [
+        PlanStep(
+            s.start,
+            s.dose_mg,
+            f"until {s.end:%d %b %Y}" if s.end else f"continue ({s.timing})",
+        )
+        for s in proposed.steps
+    ]
+    notes = [n for n in (proposed.protocol_label, proposed.note, proposed.labs) if n]
+    return Plan(
+        protocol_id=proposed.protocol,
+        formulation=f"{proposed.target_mg.normalize():f} mg target, {proposed.timing}",
+        steps=steps,
+        notes=notes,
+        detail=proposed.model_dump(mode="json"),
+    )

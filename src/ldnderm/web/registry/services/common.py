@@ -1,0 +1,60 @@
+"""Helpers shared by the use cases: audited writes and paging."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+
+from ldnderm.web.audit.log import record
+from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
+
+M = TypeVar("M", bound=models.Model)
+
+MAX_PAGE = 200
+
+
+def audit(scope: Scope, action: str, obj: models.Model, **detail: Any) -> None:
+    """Append an audit event about ``obj`` (its type, id and patient)."""
+    record(scope.actor, action, object_type_of(obj), obj.pk, patient_id_of(obj), **detail)
+
+
+def page(qs: models.QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:
+    """One page of ``qs`` and the total count; ``limit`` is capped at :data:`MAX_PAGE`."""
+    offset = max(0, offset)
+    limit = max(1, min(limit, MAX_PAGE))
+    return list(qs[offset : offset + limit]), qs.count()
+
+
+def changed_fields(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply ``changes`` to ``obj``; return ``{field: [old, new]}`` for the audit trail."""
+    diff: dict[str, Any] = {}
+    for name, value in changes.items():
+        old = getattr(obj, name)
+        if old != value:
+            diff[name] = [_plain(old), _plain(value)]
+            setattr(obj, name, value)
+    return diff
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def audited_page(
+    scope: Scope, qs: models.QuerySet[M], offset: int, limit: int, **detail: Any
+) -> tuple[list[M], int]:
+    """A page of scoped rows, with one ``list`` audit event per row naming its patient."""
+    from django.db import transaction
+
+    from ldnderm.web.audit.log import Action, bulk_record
+
+    with transaction.atomic():
+        rows, count = page(qs, offset, limit)
+        bulk_record(
+            scope.actor,
+            Action.LIST,
+            [(object_type_of(r), r.pk, patient_id_of(r)) for r in rows],
+            **detail,
+        )
+    return rows, count

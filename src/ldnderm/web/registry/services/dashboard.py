@@ -1,0 +1,144 @@
+"""Clinic dashboard: de-identified aggregates, open to researchers.
+
+Responders at 12 weeks follow each measure's own published definitions: for every course, the
+baseline is the measure's earliest assessment from 28 days before to 7 days after the start, and
+the follow-up is the assessment closest to day 84 within days 70-98. ``measures.compare`` decides
+each responder definition; courses where it is not evaluable count in neither numerator nor
+denominator. No identifier, name or date leaves this module: only counts and shares.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+
+from ldnderm import measures
+from ldnderm.web.audit.log import Action, record
+from ldnderm.web.registry.access import Scope
+from ldnderm.web.registry.models import AdverseEvent, Assessment, TreatmentCourse
+
+WEEK_12 = 84
+WINDOW = (70, 98)
+BASELINE = (-28, 7)
+
+
+@dataclass
+class ResponderRow:
+    measure_id: str
+    measure_name: str
+    definition: str
+    label: str
+    responders: int = 0
+    evaluable: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return None if self.evaluable == 0 else self.responders / self.evaluable
+
+
+@dataclass
+class Dashboard:
+    active_by_condition: list[tuple[str, int]] = field(default_factory=list)
+    responders: list[ResponderRow] = field(default_factory=list)
+    ae_by_grade: list[tuple[int, int]] = field(default_factory=list)
+    ae_by_relatedness: list[tuple[str, int]] = field(default_factory=list)
+    patients: int = 0
+    courses: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "patients": self.patients,
+            "courses": self.courses,
+            "active_courses_by_condition": dict(self.active_by_condition),
+            "responders_week_12": [
+                {
+                    "measure": r.measure_id,
+                    "definition": r.definition,
+                    "label": r.label,
+                    "responders": r.responders,
+                    "evaluable": r.evaluable,
+                    "share": r.share,
+                }
+                for r in self.responders
+            ],
+            "adverse_events_by_grade": {str(g): n for g, n in self.ae_by_grade},
+            "adverse_events_by_relatedness": dict(self.ae_by_relatedness),
+        }
+
+
+def build(scope: Scope) -> Dashboard:
+    """Aggregates of the user's clinic (an ``aggregate`` audit event records the view)."""
+    courses = scope.rows(TreatmentCourse)
+    board = Dashboard(
+        patients=courses.values("patient_id").distinct().count(),
+        courses=courses.count(),
+    )
+    board.active_by_condition = [
+        (row["condition_id"], row["n"])
+        for row in courses.filter(stopped_on__isnull=True)
+        .values("condition_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "condition_id")
+    ]
+    events = scope.rows(AdverseEvent)
+    board.ae_by_grade = [
+        (r["grade"], r["n"])
+        for r in events.values("grade").annotate(n=Count("id")).order_by("grade")
+    ]
+    board.ae_by_relatedness = [
+        (r["relatedness"], r["n"])
+        for r in events.values("relatedness").annotate(n=Count("id")).order_by("relatedness")
+    ]
+    board.responders = responders_at_week_12(scope)
+    record(scope.actor, Action.READ, "aggregate", "dashboard")
+    return board
+
+
+def responders_at_week_12(scope: Scope) -> list[ResponderRow]:
+    rows = (
+        scope.rows(Assessment)
+        .filter(visit__course__isnull=False, total__isnull=False)
+        .values("measure_id", "responses", "visit__visit_date", "visit__course_id")
+        .order_by("visit__visit_date", "id")
+    )
+    starts = dict(scope.rows(TreatmentCourse).values_list("id", "started_on"))
+    by_course: dict[tuple[int, str], list[tuple[int, Any]]] = defaultdict(list)
+    for row in rows:
+        start = starts.get(row["visit__course_id"])
+        if start is None:
+            continue
+        day = (row["visit__visit_date"] - start).days
+        by_course[(row["visit__course_id"], row["measure_id"])].append((day, row["responses"]))
+    table: dict[tuple[str, str], ResponderRow] = {}
+    for (_course, measure_id), taken in by_course.items():
+        measure = measures.get(measure_id)
+        if not measure.comparable:
+            continue
+        pair = _baseline_and_week_12(taken)
+        if pair is None:
+            continue
+        result = measure.compare(*pair)
+        if not result.evaluable:
+            continue
+        for key, met in result.responders.items():
+            entry = table.get((measure_id, key))
+            if entry is None:
+                threshold = measure.definition.thresholds.get(key)
+                label = threshold.label if threshold else key
+                entry = ResponderRow(measure_id, measure.definition.name, key, label)
+                table[(measure_id, key)] = entry
+            entry.evaluable += 1
+            entry.responders += int(met)
+    order = {m: i for i, m in enumerate(measures.ids())}
+    return sorted(table.values(), key=lambda r: (order.get(r.measure_id, 99), r.definition))
+
+
+def _baseline_and_week_12(taken: list[tuple[int, Any]]) -> tuple[Any, Any] | None:
+    baseline = next((r for d, r in taken if BASELINE[0] <= d <= BASELINE[1]), None)
+    window = [(abs(d - WEEK_12), r) for d, r in taken if WINDOW[0] <= d <= WINDOW[1]]
+    if baseline is None or not window:
+        return None
+    return baseline, min(window, key=lambda pair: pair[0])[1]

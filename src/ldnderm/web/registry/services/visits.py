@@ -1,0 +1,146 @@
+"""Visits and their assessments. Every score is computed by :mod:`ldnderm.measures`; the raw
+responses are stored beside the result so :func:`rescore` can recompute them when a measure's
+definition or version changes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from ldnderm import measures
+from ldnderm.errors import InvalidInput
+from ldnderm.measures import ScoreResult
+from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.registry.access import Scope
+from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
+from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
+from ldnderm.web.registry.services.common import audit, changed_fields
+
+
+def score(measure_id: str, responses: Any) -> ScoreResult:
+    """Score through the measures registry; InvalidInput names ``assessments.<id>.<field>``."""
+    try:
+        return measures.get(measure_id).score(responses)
+    except InvalidInput as exc:
+        field = f"assessments.{measure_id}" + (f".{exc.field}" if exc.field else "")
+        raise InvalidInput(field, exc.problem, exc.allowed) from exc
+
+
+def _fill(assessment: Assessment, result: ScoreResult) -> None:
+    assessment.measure_version = result.version
+    assessment.result = result.model_dump(mode="json")
+    assessment.total = Decimal(result.total) if result.total is not None else None
+    assessment.knowledge_version = result.knowledge_version
+
+
+def _build(visit: Visit, measure_id: str, responses: Any) -> Assessment:
+    assessment = Assessment(visit=visit, measure_id=measure_id, responses=responses)
+    _fill(assessment, score(measure_id, responses))
+    return assessment
+
+
+def record_visit(scope: Scope, data: VisitIn) -> Visit:
+    """Create a visit with all its assessments at once: all are saved, or none."""
+    patient = scope.get(Patient, data.patient_id)
+    course = None
+    if data.course_id is not None:
+        course = scope.get(TreatmentCourse, data.course_id, patient.courses.all())
+    # Score before writing anything: invalid responses leave the database untouched.
+    scored = {mid: score(mid, responses) for mid, responses in data.assessments.items()}
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            patient=patient, course=course, visit_date=data.visit_date, notes=data.notes
+        )
+        rows = []
+        for mid, result in scored.items():
+            row = Assessment(visit=visit, measure_id=mid, responses=data.assessments[mid])
+            _fill(row, result)
+            rows.append(row)
+        Assessment.objects.bulk_create(rows)
+        audit(scope, Action.CREATE, visit, measures=sorted(scored))
+    return visit
+
+
+def update_visit(scope: Scope, visit: Visit, data: VisitPatch) -> Visit:
+    with transaction.atomic():
+        diff = changed_fields(visit, data.model_dump(exclude_unset=True))
+        if diff:
+            visit.save()
+        audit(scope, Action.UPDATE, visit, changes=sorted(diff))
+    return visit
+
+
+def delete_visit(scope: Scope, visit: Visit) -> None:
+    with transaction.atomic():
+        audit(scope, Action.DELETE, visit)
+        visit.delete()
+
+
+def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
+    visit = scope.get(Visit, data.visit_id)
+    with transaction.atomic():
+        assessment = _build(visit, data.measure_id, data.responses)
+        assessment.save()
+        audit(scope, Action.CREATE, assessment, measure=data.measure_id)
+    return assessment
+
+
+def update_assessment(scope: Scope, assessment: Assessment, responses: Any) -> Assessment:
+    """Replace the responses and re-score; the audit event keeps the old and new totals."""
+    with transaction.atomic():
+        old_total = assessment.total
+        assessment.responses = responses
+        _fill(assessment, score(assessment.measure_id, responses))
+        assessment.save()
+        audit(
+            scope,
+            Action.UPDATE,
+            assessment,
+            total=[_num(old_total), _num(assessment.total)],
+        )
+    return assessment
+
+
+def delete_assessment(scope: Scope, assessment: Assessment) -> None:
+    with transaction.atomic():
+        audit(scope, Action.DELETE, assessment)
+        assessment.delete()
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
+
+
+def rescore(measure_id: str | None = None) -> tuple[int, int]:
+    """Recompute every stored assessment (of one measure, or all) from its raw responses with
+    the measures as they are now. Returns ``(seen, changed)``. A system task: it runs from the
+    command line, outside any clinic, and keeps each changed row's new version."""
+    seen = changed = 0
+    qs = Assessment.objects.select_related("visit").order_by("id")
+    if measure_id:
+        qs = qs.filter(measure_id=measure_id)
+    with transaction.atomic():
+        for assessment in qs.iterator(chunk_size=500):
+            seen += 1
+            before = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+            _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
+            after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+            if before != after:
+                changed += 1
+                assessment.save(
+                    update_fields=["result", "total", "measure_version", "knowledge_version"]
+                )
+                record(
+                    SYSTEM,
+                    Action.UPDATE,
+                    "assessment",
+                    assessment.pk,
+                    assessment.visit.patient_id,
+                    reason="rescore",
+                )
+    return seen, changed

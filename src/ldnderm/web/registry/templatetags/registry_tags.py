@@ -1,0 +1,18 @@
+"""Template helpers of the registry pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: Mapping[str, Any] | None, key: str) -> Any:
+    """``mapping[key]`` or ``""`` (for posted form values and name look-ups)."""
+    if not mapping:
+        return ""
+    return mapping.get(key, "")

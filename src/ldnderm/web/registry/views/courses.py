@@ -1,0 +1,76 @@
+"""Start a course (screen, show findings, propose a plan, confirm), change a dose, stop."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ldnderm.errors import InvalidInput, NotFound
+from ldnderm.web.registry import clinical
+from ldnderm.web.registry.access import Scope
+from ldnderm.web.registry.forms import CourseForm, DoseForm, StopForm
+from ldnderm.web.registry.inputs import CourseIn, CourseStopIn, DoseIn
+from ldnderm.web.registry.models import Patient, TreatmentCourse
+from ldnderm.web.registry.services import courses as service
+from ldnderm.web.registry.views.base import is_htmx, page
+
+
+@page("patient_data", patient_id=Patient)
+def course_start(request: HttpRequest, scope: Scope, patient_id: int) -> HttpResponse:
+    """GET: the form. POST ``preview``: screening and plan. POST ``confirm``: start it."""
+    patient = scope.get(Patient, patient_id)
+    choices = [(c.id, c.name) for c in clinical.conditions()]
+    form = CourseForm(request.POST or None, conditions=choices, protocols=clinical.protocols())
+    context: dict[str, object] = {
+        "patient": patient,
+        "form": form,
+        "can_prescribe": scope.can_prescribe,
+    }
+    if request.method == "POST" and form.is_valid():
+        data = CourseIn(
+            patient_id=patient.pk,
+            condition_id=form.cleaned_data["condition_id"],
+            protocol_id=form.cleaned_data["protocol_id"],
+            started_on=form.cleaned_data["started_on"],
+            profile=form.profile(patient),
+        )
+        try:
+            if "confirm" in request.POST:
+                service.start_course(scope, data)
+                return redirect("registry:patient", patient_id=patient.pk)
+            context["proposal"] = service.propose(scope, data)
+        except (InvalidInput, NotFound) as exc:
+            context["error"] = str(exc)
+        if is_htmx(request):
+            return render(request, "registry/partials/proposal.html", context)
+    return render(request, "registry/course_form.html", context)
+
+
+@page("patient_data", course_id=TreatmentCourse)
+def course_stop(request: HttpRequest, scope: Scope, course_id: int) -> HttpResponse:
+    course = scope.get(TreatmentCourse, course_id)
+    form = StopForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.stop_course(scope, course, CourseStopIn(**form.cleaned_data))
+            return redirect("registry:patient", patient_id=course.patient_id)
+        except InvalidInput as exc:
+            error = str(exc)
+    context = {"course": course, "form": form, "error": error, "title": "Stop course"}
+    return render(request, "registry/course_change.html", context)
+
+
+@page("patient_data", course_id=TreatmentCourse)
+def dose_change(request: HttpRequest, scope: Scope, course_id: int) -> HttpResponse:
+    course = scope.get(TreatmentCourse, course_id)
+    form = DoseForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.change_dose(scope, course, DoseIn(**form.cleaned_data))
+            return redirect("registry:patient", patient_id=course.patient_id)
+        except InvalidInput as exc:
+            error = str(exc)
+    context = {"course": course, "form": form, "error": error, "title": "Change dose"}
+    return render(request, "registry/course_change.html", context)
