@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "ldnderm.web.audit",
     "ldnderm.web.registry",
     "ldnderm.web.screening",
+    "ldnderm.web.cds",
+    "ldnderm.web.fhir",
 ]
 
 MIDDLEWARE = [

@@ -14,9 +14,10 @@ urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("conditions/", include("ldnderm.web.knowledge.urls")),
     path("registry/", include("ldnderm.web.registry.urls")),
     path("screening/", include("ldnderm.web.screening.urls")),
-    path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("", include("ldnderm.web.cds.urls")),
 ]

@@ -1,0 +1,260 @@
+"""Turning prefetched (or fetched) FHIR data into what the safety screen reads.
+
+The CDS client's data is untrusted in shape: each resource is validated on its own with
+fhir.resources R4B, and one that fails is left out *and reported* (a card says the screen is
+incomplete), so that a single odd resource never hides the opioids in the others.
+
+What is added on top of the EHR record:
+
+- draft orders other than naltrexone (an opioid ordered in the same session counts as in use);
+- planned procedures: ServiceRequest (draft, active or on-hold) and Procedure (preparation) with
+  a date. Opioid analgesia is assumed to be expected when the text or category speaks of surgery,
+  an operation or anaesthesia (the cautious reading: the clinician can override);
+- the planned naltrexone dose from the draft order.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from ldnderm.interop.cdshooks.fhirjson import (
+    JsonDict,
+    bundle_resources,
+    codings,
+    concept_text,
+    medication_concept,
+    parse_date,
+    reference_of,
+)
+from ldnderm.interop.cdshooks.naltrexone import match_concept
+
+READ_TYPES = (
+    "Patient",
+    "Condition",
+    "MedicationRequest",
+    "MedicationStatement",
+    "AllergyIntolerance",
+    "Observation",
+)
+_PLANNED_STATUS = {"ServiceRequest": {"draft", "active", "on-hold"}, "Procedure": {"preparation"}}
+_SURGICAL = re.compile(r"surg|operat|anaesth|anesth|ectomy|otomy|plasty", re.IGNORECASE)
+_MED_TYPES = ("MedicationRequest", "MedicationStatement")
+
+
+@dataclass(frozen=True)
+class PlannedProcedure:
+    day: date
+    description: str
+    opioid_analgesia_expected: bool
+
+
+@dataclass(frozen=True)
+class ConditionCode:
+    system: str
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PatientData:
+    """The patient as the screen sees it.
+
+    ``bundle`` is a FHIR collection Bundle of valid R4B resources; ``skipped`` lists resources
+    left out (``"MedicationStatement/7: <problem>"``); ``missing`` lists prefetch keys the client
+    did not provide and that could not be fetched, for optional keys only.
+    """
+
+    as_of: date
+    patient_id: str
+    bundle: JsonDict
+    planned_dose_mg: float | None = None
+    procedures: tuple[PlannedProcedure, ...] = ()
+    conditions: tuple[ConditionCode, ...] = ()
+    skipped: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    identifiers: tuple[tuple[str, str], ...] = field(default=())
+
+
+def assemble(
+    *,
+    as_of: date,
+    patient_id: str,
+    prefetch: Mapping[str, Any],
+    draft_orders: Mapping[str, Any] | None = None,
+    exclude: Iterable[str] = (),
+    planned_dose_mg: float | None = None,
+    missing: Iterable[str] = (),
+) -> PatientData:
+    """Build :class:`PatientData` from prefetch results and the draft orders.
+
+    ``exclude`` holds references (``MedicationRequest/1``) of the naltrexone orders themselves,
+    which are the plan, not a co-medication.
+    """
+    excluded = set(exclude)
+    resources: list[JsonDict] = []
+    skipped: list[str] = []
+    procedures: list[PlannedProcedure] = []
+    sources: list[tuple[Mapping[str, Any] | None, bool]] = [(v, False) for v in prefetch.values()]
+    sources.append((draft_orders, True))
+    seen: set[str] = set()
+    for container, is_draft in sources:
+        for resource in bundle_resources(container):
+            kind = resource.get("resourceType")
+            ref = reference_of(resource)
+            if ref is not None and (ref in excluded or ref in seen):
+                continue
+            if kind in _PLANNED_STATUS:
+                planned = _planned(resource)
+                if planned is not None:
+                    procedures.append(planned)
+                continue
+            if kind not in READ_TYPES:
+                continue
+            if kind in _MED_TYPES:
+                prepared = _medication(resource, container, patient_id, is_draft)
+                if prepared is None:
+                    continue
+                resource = prepared
+            problem = _invalid(resource)
+            if problem:
+                skipped.append(f"{ref or kind}: {problem}")
+                continue
+            if ref is not None:
+                seen.add(ref)
+            resources.append(resource)
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in resources],
+    }
+    return PatientData(
+        as_of=as_of,
+        patient_id=patient_id,
+        bundle=bundle,
+        planned_dose_mg=planned_dose_mg,
+        procedures=tuple(sorted(procedures, key=lambda p: p.day)),
+        conditions=tuple(_conditions(resources)),
+        skipped=tuple(skipped),
+        missing=tuple(missing),
+        identifiers=tuple(_identifiers(resources)),
+    )
+
+
+def active_naltrexone(prefetch: Mapping[str, Any]) -> list[JsonDict]:
+    """Active naltrexone MedicationRequests and MedicationStatements in the prefetch data."""
+    found = []
+    for container in prefetch.values():
+        for resource in bundle_resources(container):
+            if resource.get("resourceType") not in _MED_TYPES:
+                continue
+            if resource.get("status") not in {"active", "intended", "on-hold"}:
+                continue
+            if match_concept(medication_concept(resource, container)) is not None:
+                found.append(resource)
+    return found
+
+
+def _medication(
+    resource: JsonDict, container: Mapping[str, Any] | None, patient_id: str, is_draft: bool
+) -> JsonDict | None:
+    concept = medication_concept(resource, container)
+    if is_draft:
+        if concept is None or match_concept(concept) is not None:
+            return None
+        # An unsigned order may lack required elements; keep what the screen reads.
+        minimal: JsonDict = {
+            "resourceType": "MedicationRequest",
+            "status": "active",
+            "intent": "order",
+            "subject": {"reference": f"Patient/{patient_id}"},
+            "medicationCodeableConcept": concept,
+        }
+        if resource.get("id"):
+            minimal["id"] = resource["id"]
+        if isinstance(resource.get("authoredOn"), str):
+            minimal["authoredOn"] = resource["authoredOn"]
+        return minimal
+    if concept is None or "medicationCodeableConcept" in resource:
+        return resource
+    # The screen reads codes from medicationCodeableConcept only: inline the referenced code.
+    inlined = copy.deepcopy(resource)
+    inlined.pop("medicationReference", None)
+    inlined["medicationCodeableConcept"] = concept
+    return inlined
+
+
+def _planned(resource: JsonDict) -> PlannedProcedure | None:
+    kind = str(resource.get("resourceType"))
+    if resource.get("status") not in _PLANNED_STATUS[kind]:
+        return None
+    period = resource.get("occurrencePeriod") or resource.get("performedPeriod") or {}
+    when = (
+        resource.get("occurrenceDateTime")
+        or resource.get("performedDateTime")
+        or (period.get("start") if isinstance(period, dict) else None)
+    )
+    day = parse_date(when)
+    if day is None:
+        return None
+    text = concept_text(resource.get("code")) or kind
+    categories = " ".join(concept_text(c) for c in resource.get("category") or ())
+    return PlannedProcedure(
+        day=day,
+        description=text,
+        opioid_analgesia_expected=bool(_SURGICAL.search(f"{text} {categories}")),
+    )
+
+
+def _invalid(resource: JsonDict) -> str | None:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    try:
+        get_fhir_model_class(str(resource["resourceType"])).model_validate(resource)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        return f"not valid FHIR R4B ({where}: {err['msg']})"
+    except (KeyError, ValueError) as exc:
+        return f"not valid FHIR R4B ({exc})"
+    return None
+
+
+_CONDITION_SYSTEMS = {
+    "http://hl7.org/fhir/sid/icd-10-cm": "icd10cm",
+    "http://snomed.info/sct": "snomed",
+}
+
+
+def _conditions(resources: list[JsonDict]) -> list[ConditionCode]:
+    out = []
+    for resource in resources:
+        if resource.get("resourceType") != "Condition":
+            continue
+        text = concept_text(resource.get("code"))
+        coded = False
+        for coding in codings(resource.get("code")):
+            system = _CONDITION_SYSTEMS.get(str(coding.get("system")))
+            if system and coding.get("code"):
+                out.append(ConditionCode(system, str(coding["code"]), text))
+                coded = True
+        if not coded and text:
+            out.append(ConditionCode("text", text, text))
+    return out
+
+
+def _identifiers(resources: list[JsonDict]) -> list[tuple[str, str]]:
+    for resource in resources:
+        if resource.get("resourceType") == "Patient":
+            return [
+                (str(i.get("system", "")), str(i["value"]))
+                for i in resource.get("identifier") or ()
+                if isinstance(i, dict) and i.get("value")
+            ]
+    return []

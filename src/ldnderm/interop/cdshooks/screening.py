@@ -1,0 +1,176 @@
+"""The ports the card builders use, and their default adapters onto the domain core.
+
+Cards are built from two things: a safety screening (:mod:`ldnderm.safety`) and the evidence
+for the patient's conditions (:mod:`ldnderm.knowledge`). Both are reached through the small
+protocols below, so the card layer can be tested with plain fakes and the core never learns
+that it was called from a CDS Hooks door.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+from ldnderm.errors import LdnDermError
+from ldnderm.interop.cdshooks.patient import ConditionCode, PatientData
+
+if TYPE_CHECKING:
+    from ldnderm.knowledge.models import Condition
+    from ldnderm.knowledge.store import KnowledgeBase
+
+
+class SourceLike(Protocol):
+    @property
+    def label(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+class FindingLike(Protocol):
+    @property
+    def rule(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def evidence(self) -> Sequence[str]: ...
+    @property
+    def sources(self) -> Sequence[SourceLike]: ...
+
+
+class ScreeningLike(Protocol):
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def findings(self) -> Sequence[FindingLike]: ...
+    @property
+    def rules_evaluated(self) -> Sequence[str]: ...
+    @property
+    def knowledge_version(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Reference:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ConditionEvidence:
+    """What the knowledge base says about naltrexone for one of the patient's conditions.
+
+    ``grade`` is the computed level (``high`` ... ``very_low``, ``none``); ``regimens`` are short
+    dose statements from the studies; ``reference`` is the first study link.
+    """
+
+    condition_id: str
+    name: str
+    grade: str
+    grade_reason: str
+    summary: str
+    regimens: tuple[str, ...]
+    reference: Reference | None
+
+
+class Screener(Protocol):
+    def screen(self, patient: PatientData) -> ScreeningLike: ...
+
+    def evidence(self, conditions: Sequence[ConditionCode]) -> list[ConditionEvidence]: ...
+
+
+class DomainScreener:
+    """The production adapter: :mod:`ldnderm.safety` and :mod:`ldnderm.knowledge`."""
+
+    def screen(self, patient: PatientData) -> ScreeningLike:
+        from ldnderm import safety
+        from ldnderm.safety.profile import Procedure
+
+        profile = safety.profile_from_bundle(patient.bundle, as_of=patient.as_of)
+        update: dict[str, object] = {}
+        if patient.planned_dose_mg is not None:
+            update["planned_dose_mg"] = Decimal(str(patient.planned_dose_mg))
+        if patient.procedures:
+            update["planned_procedures"] = [
+                *profile.planned_procedures,
+                *(
+                    Procedure(
+                        date=p.day,
+                        description=p.description,
+                        opioid_analgesia_expected=p.opioid_analgesia_expected,
+                    )
+                    for p in patient.procedures
+                ),
+            ]
+        if update:
+            profile = profile.model_copy(update=update)
+        result: ScreeningLike = safety.screen(profile, profile_source="fhir")
+        return result
+
+    def evidence(self, conditions: Sequence[ConditionCode]) -> list[ConditionEvidence]:
+        from ldnderm import knowledge
+
+        try:
+            kb = knowledge.base()
+        except LdnDermError:
+            return []  # the safety cards do not depend on it; a broken KB is caught in CI
+        index = _index(kb)
+        found: dict[str, ConditionEvidence] = {}
+        for code in conditions:
+            for condition in index.get((code.system, _norm(code.code)), ()):
+                if condition.id in found:
+                    continue
+                grade = kb.grade_of(condition.id)
+                first_url = None
+                for study_id in condition.studies:
+                    study = kb.studies[study_id]
+                    first_url = study.pubmed_url or study.doi_url or study.urls[0]
+                    break
+                found[condition.id] = ConditionEvidence(
+                    condition_id=condition.id,
+                    name=condition.name,
+                    grade=grade.level,
+                    grade_reason=grade.reason,
+                    summary=condition.clinician_summary.text,
+                    regimens=tuple(f"{r.label}: {r.dose}" for r in condition.regimens),
+                    reference=Reference(f"ldnderm evidence: {condition.name}", first_url)
+                    if first_url
+                    else None,
+                )
+        return list(found.values())
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("-", " ").replace("_", " ").casefold().split())
+
+
+_INDEXES: dict[int, dict[tuple[str, str], tuple[Condition, ...]]] = {}
+
+
+def _index(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[Condition, ...]]:
+    """(system, normalised code or name) -> conditions; exact matches only, built once per KB.
+
+    ICD-10-CM codes shared by several conditions (Q82.8: Hailey-Hailey and Darier) map to all of
+    them; free-text conditions match an id, name or synonym exactly, never a near miss.
+    """
+    cached = _INDEXES.get(id(kb))
+    if cached is not None:
+        return cached
+    index: dict[tuple[str, str], list[Condition]] = {}
+    for condition in kb.conditions.values():
+        keys = [("icd10cm", _norm(c.code)) for c in condition.icd10cm]
+        keys += [("snomed", _norm(s.id)) for s in condition.snomed]
+        names = [condition.id, condition.name, *condition.names, *condition.synonyms]
+        keys += [("text", _norm(n)) for n in names]
+        for key in keys:
+            owners = index.setdefault(key, [])
+            if condition not in owners:
+                owners.append(condition)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    _INDEXES.clear()
+    _INDEXES[id(kb)] = frozen
+    return frozen

@@ -1,0 +1,1 @@
+"""The CDS Hooks door: discovery, the three naltrexone services, feedback (``/cds-services``)."""

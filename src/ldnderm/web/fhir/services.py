@@ -1,0 +1,377 @@
+"""Import a FHIR Bundle into a clinic, and export a patient as a Bundle.
+
+Import is atomic (one transaction: all of the bundle or nothing) and idempotent (identifiers are
+natural keys under the unique constraint of :class:`FhirIdentifier`; a record already linked is
+left alone). When two imports of the same bundle race, the loser hits the constraint, rolls back
+and is retried, and then finds everything linked. Every created row and every export is audited.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ldnderm import knowledge, measures
+from ldnderm.errors import InvalidInput, LdnDermError, NotFound
+from ldnderm.interop.fhir import export_bundle, read_bundle
+from ldnderm.interop.fhir import terminology as t
+from ldnderm.interop.fhir.records import (
+    AdverseEventRecord,
+    AssessmentRecord,
+    ConditionRecord,
+    CourseRecord,
+    Dose,
+    Key,
+    PatientExport,
+    PatientRecord,
+)
+from ldnderm.web.accounts.models import Clinic
+from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.fhir.models import FhirIdentifier
+from ldnderm.web.registry.access import object_type_of
+from ldnderm.web.registry.models import (
+    AdverseEvent,
+    Assessment,
+    DoseChange,
+    Patient,
+    TreatmentCourse,
+    Visit,
+)
+
+Kind = FhirIdentifier.Kind
+ATTEMPTS = 3
+
+
+@dataclass
+class ImportReport:
+    clinic: str
+    created: Counter[str] = field(default_factory=Counter)
+    existing: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "clinic": self.clinic,
+            "created": dict(sorted(self.created.items())),
+            "existing": dict(sorted(self.existing.items())),
+            "skipped": self.skipped,
+        }
+
+
+def find_clinic(key: str | None) -> Clinic:
+    """A clinic by id or slug; the only clinic when ``key`` is ``None``."""
+    if key is None:
+        clinics = list(Clinic.objects.all()[:2])
+        if len(clinics) == 1:
+            return clinics[0]
+        raise InvalidInput("--clinic", "is required when there is not exactly one clinic")
+    found = Clinic.objects.filter(slug=key).first()
+    if found is None and key.isdigit():
+        found = Clinic.objects.filter(pk=int(key)).first()
+    if found is None:
+        raise NotFound("clinic", key, list(Clinic.objects.values_list("slug", flat=True)[:5]))
+    return found
+
+
+def import_bundle(clinic: Clinic, data: Any, actor: Actor | None = None) -> ImportReport:
+    """Import a Bundle into ``clinic``; see the module docstring.
+
+    Raises
+    ------
+    InvalidInput
+        The bundle is not valid FHIR R4B, or a record breaks a registry rule (the field named).
+    """
+    parsed = read_bundle(data)
+    who = actor or Actor(user_id=None, username="fhir-import", clinic_id=clinic.pk)
+    for attempt in range(ATTEMPTS):
+        report = ImportReport(clinic=clinic.slug, skipped=list(parsed.skipped))
+        try:
+            with transaction.atomic():
+                _Importer(clinic, who, report).run(parsed)
+            return report
+        except IntegrityError as exc:
+            if attempt == ATTEMPTS - 1:
+                raise InvalidInput(
+                    "", f"the bundle conflicts with existing records: {exc}"
+                ) from exc
+    raise AssertionError("unreachable")
+
+
+class _Importer:
+    def __init__(self, clinic: Clinic, actor: Actor, report: ImportReport) -> None:
+        self.clinic = clinic
+        self.actor = Actor(
+            user_id=actor.user_id,
+            username=actor.username,
+            clinic_id=clinic.pk,
+            request_id=actor.request_id,
+            path=actor.path,
+        )
+        self.report = report
+
+    def run(self, parsed: Any) -> None:
+        for p in parsed.patients:
+            patient = self._patient(p)
+            conditions = {c.key: c for c in parsed.conditions.get(p.key, [])}
+            for c in conditions.values():
+                self._condition(patient, c)
+            courses: dict[Key, TreatmentCourse] = {}
+            for c in parsed.courses.get(p.key, []):
+                courses[c.key] = self._course(patient, c)
+            for a in parsed.assessments.get(p.key, []):
+                self._assessment(patient, a, courses)
+            for e in parsed.adverse_events.get(p.key, []):
+                self._adverse_event(patient, e, courses)
+
+    # -- links --------------------------------------------------------------------------------
+
+    def _link(self, kind: str, key: Key) -> FhirIdentifier | None:
+        return FhirIdentifier.objects.filter(
+            clinic=self.clinic, kind=kind, system=key.system, value=key.value
+        ).first()
+
+    def _new_link(
+        self, kind: str, key: Key, patient: Patient, object_id: int | None, **data: Any
+    ) -> None:
+        FhirIdentifier.objects.create(
+            clinic=self.clinic,
+            kind=kind,
+            system=key.system[:255],
+            value=key.value[:255],
+            patient=patient,
+            object_id=object_id,
+            data=data,
+        )
+
+    def _created(self, kind: str, obj: Any, patient: Patient) -> None:
+        self.report.created[kind] += 1
+        record(self.actor, Action.CREATE, object_type_of(obj), obj.pk, patient.pk, via="fhir")
+
+    # -- records ------------------------------------------------------------------------------
+
+    def _patient(self, p: PatientRecord) -> Patient:
+        link = self._link(Kind.PATIENT, p.key)
+        if link is not None:
+            self.report.existing["Patient"] += 1
+            return link.patient
+        mrn = p.key.value[:40]
+        patient = Patient.objects.filter(clinic=self.clinic, mrn=mrn).first()
+        if patient is None:
+            patient = Patient.objects.create(
+                clinic=self.clinic,
+                mrn=mrn,
+                given_name=p.given_name,
+                family_name=p.family_name,
+                birth_year=p.birth_year,
+                sex=p.sex,
+            )
+            self._created("Patient", patient, patient)
+        else:
+            self.report.existing["Patient"] += 1
+        self._new_link(Kind.PATIENT, p.key, patient, patient.pk)
+        return patient
+
+    def _condition(self, patient: Patient, c: ConditionRecord) -> None:
+        if self._link(Kind.CONDITION, c.key) is not None:
+            self.report.existing["Condition"] += 1
+            return
+        self._new_link(
+            Kind.CONDITION,
+            c.key,
+            patient,
+            None,
+            condition_id=c.condition_id,
+            code=c.code,
+            system=c.system,
+            display=c.display,
+        )
+        self.report.created["Condition"] += 1
+
+    def _course(self, patient: Patient, c: CourseRecord) -> TreatmentCourse:
+        link = self._link(Kind.COURSE, c.key)
+        if link is not None and link.object_id is not None:
+            self.report.existing["MedicationStatement"] += 1
+            return TreatmentCourse.objects.get(pk=link.object_id, patient=patient)
+        course = TreatmentCourse.objects.create(
+            patient=patient,
+            condition_id=c.condition_id,
+            started_on=c.started_on,
+            stopped_on=c.stopped_on,
+            stop_reason=c.stop_reason if c.stopped_on else "",
+        )
+        DoseChange.objects.bulk_create(
+            DoseChange(
+                course=course,
+                changed_on=d.start,
+                mg_per_day=d.mg_per_day,
+                formulation=d.formulation,
+            )
+            for d in c.doses
+        )
+        self._new_link(Kind.COURSE, c.key, patient, course.pk)
+        self._created("MedicationStatement", course, patient)
+        return course
+
+    def _assessment(
+        self, patient: Patient, a: AssessmentRecord, courses: dict[Key, TreatmentCourse]
+    ) -> None:
+        if self._link(Kind.ASSESSMENT, a.key) is not None:
+            self.report.existing["Observation"] += 1
+            return
+        course = courses.get(a.course_key) if a.course_key else None
+        visit = Visit.objects.filter(patient=patient, visit_date=a.taken_on, course=course).first()
+        if visit is None:
+            visit = Visit.objects.create(patient=patient, visit_date=a.taken_on, course=course)
+            self._created("Visit", visit, patient)
+        try:
+            result = measures.get(a.measure_id).score(a.responses)
+        except InvalidInput as exc:
+            raise InvalidInput(f"Observation {a.key.value}.{exc.field}", exc.problem) from exc
+        assessment = Assessment.objects.create(
+            visit=visit,
+            measure_id=a.measure_id,
+            measure_version=result.version,
+            responses=a.responses,
+            result=result.model_dump(mode="json"),
+            total=Decimal(str(result.total)) if result.total is not None else None,
+            knowledge_version=result.knowledge_version,
+        )
+        self._new_link(Kind.ASSESSMENT, a.key, patient, assessment.pk)
+        self._created("Observation", assessment, patient)
+
+    def _adverse_event(
+        self, patient: Patient, e: AdverseEventRecord, courses: dict[Key, TreatmentCourse]
+    ) -> None:
+        if self._link(Kind.ADVERSE_EVENT, e.key) is not None:
+            self.report.existing["AdverseEvent"] += 1
+            return
+        event = AdverseEvent.objects.create(
+            patient=patient,
+            course=courses.get(e.course_key) if e.course_key else None,
+            term=e.term,
+            grade=e.grade,
+            onset_on=e.onset_on,
+            resolved_on=e.resolved_on,
+            relatedness=e.relatedness,
+            action=e.action,
+        )
+        self._new_link(Kind.ADVERSE_EVENT, e.key, patient, event.pk)
+        self._created("AdverseEvent", event, patient)
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def export_patient(patient: Patient, actor: Actor | None = None) -> dict[str, Any]:
+    """The patient's record as a validated FHIR R4 collection Bundle (audited as an export)."""
+    slug = patient.clinic.slug
+    links: dict[tuple[str, int | None], Key] = {}
+    condition_links: dict[str, FhirIdentifier] = {}
+    for link in FhirIdentifier.objects.filter(patient=patient).order_by("id"):
+        links.setdefault((link.kind, link.object_id), Key(link.system, link.value))
+        if link.kind == Kind.CONDITION and link.data.get("condition_id"):
+            condition_links.setdefault(str(link.data["condition_id"]), link)
+
+    def key(kind: str, pk: int, local: str) -> Key:
+        return links.get((kind, pk)) or Key(t.local_system(slug, kind), local)
+
+    courses = list(patient.courses.order_by("started_on", "id").prefetch_related("doses"))
+    conditions: dict[str, ConditionRecord] = {}
+    for course in courses:
+        if course.condition_id not in conditions:
+            conditions[course.condition_id] = _condition_record(
+                patient, course.condition_id, condition_links.get(course.condition_id)
+            )
+    course_keys = {c.pk: key(Kind.COURSE, c.pk, str(c.pk)) for c in courses}
+    assessments = (
+        Assessment.objects.filter(visit__patient=patient)
+        .select_related("visit")
+        .order_by("visit__visit_date", "measure_id", "id")
+    )
+    events = patient.adverse_events.order_by("onset_on", "id")
+    document = PatientExport(
+        patient=PatientRecord(
+            key=key(Kind.PATIENT, patient.pk, patient.mrn),
+            given_name=patient.given_name,
+            family_name=patient.family_name,
+            birth_year=patient.birth_year,
+            sex=patient.sex,
+        ),
+        conditions=tuple(conditions.values()),
+        courses=tuple(
+            CourseRecord(
+                key=course_keys[c.pk],
+                condition_key=conditions[c.condition_id].key,
+                condition_id=c.condition_id,
+                started_on=c.started_on,
+                stopped_on=c.stopped_on,
+                stop_reason=c.stop_reason,
+                doses=tuple(
+                    Dose(start=d.changed_on, mg_per_day=d.mg_per_day, formulation=d.formulation)
+                    for d in c.doses.all()
+                ),
+            )
+            for c in courses
+        ),
+        assessments=tuple(
+            AssessmentRecord(
+                key=key(Kind.ASSESSMENT, a.pk, str(a.pk)),
+                measure_id=a.measure_id,
+                measure_version=a.measure_version,
+                taken_on=a.visit.visit_date,
+                responses=a.responses,
+                total=a.total,
+                course_key=course_keys.get(a.visit.course_id) if a.visit.course_id else None,
+                note=str((a.result or {}).get("reason") or ""),
+            )
+            for a in assessments
+        ),
+        adverse_events=tuple(
+            AdverseEventRecord(
+                key=key(Kind.ADVERSE_EVENT, e.pk, str(e.pk)),
+                term=e.term,
+                grade=e.grade,
+                onset_on=e.onset_on,
+                resolved_on=e.resolved_on,
+                relatedness=e.relatedness,
+                action=e.action,
+                course_key=course_keys.get(e.course_id) if e.course_id else None,
+            )
+            for e in events
+        ),
+    )
+    bundle = export_bundle(document, timestamp=timezone.now().isoformat(timespec="seconds"))
+    who = actor or Actor(user_id=None, username="fhir-export", clinic_id=patient.clinic_id)
+    record(who, Action.EXPORT, "Patient", patient.pk, patient.pk, format="fhir-r4")
+    return bundle
+
+
+def _condition_record(
+    patient: Patient, condition_id: str, link: FhirIdentifier | None
+) -> ConditionRecord:
+    if link is not None:
+        return ConditionRecord(
+            key=Key(link.system, link.value),
+            condition_id=condition_id,
+            code=link.data.get("code"),
+            system=link.data.get("system"),
+            display=str(link.data.get("display") or condition_id),
+        )
+    code = system = None
+    display = condition_id
+    try:
+        condition = knowledge.condition(condition_id)
+        display = condition.name
+        if len(condition.icd10cm) == 1:
+            code, system = condition.icd10cm[0].code, t.ICD10CM
+    except LdnDermError:
+        pass
+    local = Key(t.local_system(patient.clinic.slug, "condition"), f"{patient.pk}-{condition_id}")
+    return ConditionRecord(
+        key=local, condition_id=condition_id, code=code, system=system, display=display
+    )

@@ -1,0 +1,70 @@
+"""patient-view with the registry: the active course, the assessments due, and the audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.interop.cdshooks import fixtures as f
+from tests.interop.cdshooks import keys as k
+
+PATH = "/cds-services/naltrexone-patient-view"
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **kw: f.TODAY)
+
+
+@pytest.mark.db
+def test_a_registry_course_is_shown_and_the_read_is_audited(client: Client, settings: Any) -> None:
+    from ldnderm.web.accounts.models import Clinic
+    from ldnderm.web.audit.models import AuditEvent
+    from ldnderm.web.registry.models import DoseChange, Patient, TreatmentCourse
+
+    clinic = Clinic.objects.create(name="Clinic A", slug="clinic-a")
+    Clinic.objects.create(name="Clinic B", slug="clinic-b")
+    patient = Patient.objects.create(clinic=clinic, mrn="12345", given_name="A", family_name="B")
+    course = TreatmentCourse.objects.create(
+        patient=patient, condition_id="L73.2", started_on=f.TODAY - timedelta(days=30)
+    )
+    DoseChange.objects.create(course=course, changed_on=course.started_on, mg_per_day=3)
+    settings.LDNDERM_CDS_ISSUERS = [{"iss": k.ISS, "jwks_url": k.JWKS_URL, "clinic": "clinic-a"}]
+
+    token = k.token(f"http://testserver{PATH}")
+    response = client.post(
+        PATH,
+        f.patient_view_request(),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200
+    (card,) = response.json()["cards"]
+    assert card["indicator"] == "info"
+    assert "3 mg/day" in card["summary"]
+    assert card["source"]["url"] == f"http://testserver/registry/patients/{patient.pk}/"
+    event = AuditEvent.objects.get(object_type="TreatmentCourse")
+    assert event.patient_id == patient.pk and event.username == f"cds:{k.ISS}"
+
+
+@pytest.mark.db
+def test_a_course_in_another_clinic_is_not_shown(client: Client, settings: Any) -> None:
+    from ldnderm.web.accounts.models import Clinic
+    from ldnderm.web.registry.models import Patient, TreatmentCourse
+
+    other = Clinic.objects.create(name="Clinic B", slug="clinic-b")
+    Clinic.objects.create(name="Clinic A", slug="clinic-a")
+    patient = Patient.objects.create(clinic=other, mrn="12345", given_name="A", family_name="B")
+    TreatmentCourse.objects.create(patient=patient, condition_id="L73.2", started_on=f.TODAY)
+    settings.LDNDERM_CDS_ISSUERS = [{"iss": k.ISS, "jwks_url": k.JWKS_URL, "clinic": "clinic-a"}]
+    token = k.token(f"http://testserver{PATH}")
+    response = client.post(
+        PATH,
+        f.patient_view_request(),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.json() == {"cards": []}
