@@ -204,3 +204,10 @@ class TestProperties:
         )
         banding = measures.get("dlqi").definition.banding()
         assert banding.band_of(total).code == expected
+
+
+def test_every_result_carries_the_copyright_line() -> None:
+    line = measures.get("dlqi").definition.copyright
+    assert measures.score("dlqi", all_items(1)).copyright == line
+    assert measures.score("dlqi", {}).copyright == line  # not computable, still attributed
+    assert measures.compare("dlqi", all_items(1), all_items(0)).copyright == line

@@ -94,6 +94,7 @@ class Measure(ABC):
             band=band.code if band else None,
             band_label=band.label if band else None,
             details=details or {},
+            copyright=self.definition.copyright,
             knowledge_version=knowledge_version(),
         )
 
@@ -104,6 +105,7 @@ class Measure(ABC):
             computable=False,
             reason=reason,
             details=details or {},
+            copyright=self.definition.copyright,
             knowledge_version=knowledge_version(),
         )
 
@@ -140,6 +142,7 @@ class Measure(ABC):
             baseline=baseline,
             followup=followup,
             details=details or {},
+            copyright=self.definition.copyright,
             knowledge_version=knowledge_version(),
         )
 

@@ -165,6 +165,8 @@ class ScoreResult(_Frozen):
     band_label: str | None = None
     reason: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
+    copyright: str | None = None
+    """The instrument's required copyright line (DLQI, UCT), to show with the score."""
     knowledge_version: str
 
     @field_serializer("total")
@@ -194,6 +196,7 @@ class CompareResult(_Frozen):
     baseline: ScoreResult
     followup: ScoreResult
     details: dict[str, Any] = Field(default_factory=dict)
+    copyright: str | None = None
     knowledge_version: str
 
     @field_serializer("change", "percent_change")

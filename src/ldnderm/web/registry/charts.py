@@ -46,6 +46,8 @@ class Chart:
     measure_id: str
     name: str
     higher_is: str
+    copyright: str | None = None
+    """The instrument's required copyright line, shown wherever its scores are (DLQI, UCT)."""
     points: list[Point] = field(default_factory=list)
     doses: list[Line] = field(default_factory=list)
     thresholds: list[Line] = field(default_factory=list)
@@ -100,7 +102,12 @@ def _chart(
     measure_id: str, values: list[tuple[dt.date, Decimal]], doses: Sequence[tuple[dt.date, Decimal]]
 ) -> Chart:
     measure = measures.get(measure_id)
-    chart = Chart(measure_id, measure.definition.name, measure.definition.higher_is)
+    chart = Chart(
+        measure_id,
+        measure.definition.name,
+        measure.definition.higher_is,
+        measure.definition.copyright,
+    )
     levels = threshold_levels(measure_id, values[0][1]) if len(values) > 1 else []
     first = min([values[0][0], *(d for d, _ in doses if d <= values[-1][0])])
     last = values[-1][0]
