@@ -33,7 +33,7 @@ install-dev: $(VENV)/.installed-dev  ## runtime + development dependencies into 
 run: install  ## migrate the SQLite database under ./var/ and serve
 	@mkdir -p var
 	$(BIN)/ldnderm migrate
-	$(BIN)/ldnderm demo --if-empty
+	$(BIN)/ldnderm demo --if-empty --login-url http://$(HOST):$(PORT)/accounts/login/
 	@echo "ldnderm is starting: open http://$(HOST):$(PORT)/  (health: /healthz, API: /api/v1/docs)"
 	$(BIN)/ldnderm serve --host $(HOST) --port $(PORT)
 
@@ -48,6 +48,8 @@ test: install-dev  ## lint, the whole suite on SQLite, database tests again on P
 
 bench: install-dev  ## benchmarks, each reported as a ratio to an in-run baseline
 	$(BIN)/python bench/cli_cold_start.py
+	$(BIN)/python bench/screen_throughput.py
+	$(BIN)/python bench/cds_latency.py
 
 lock:  ## re-resolve the lock files (needs network to PyPI)
 	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.lock

@@ -38,6 +38,8 @@ def test_a_clinician_records_a_course_and_sees_the_chart(live_server: Any, page:
     page.on(
         "request", lambda r: None if r.url.startswith(live_server.url) else external.append(r.url)
     )
+    csp: list[str] = []  # the Content-Security-Policy must not block anything on the way
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else 0)
 
     page.goto(live_server.url + "/accounts/login/?next=/registry/patients/")
     page.fill("#id_username", "dana")
@@ -68,4 +70,5 @@ def test_a_clinician_records_a_course_and_sees_the_chart(live_server: Any, page:
     assert page.locator("#chart-itch-nrs .threshold line").count() >= 1
     assert page.locator("#chart-dlqi .dose line").count() >= 1
     assert external == []
+    assert csp == []
     assert screenshot(page, "registry-patient").stat().st_size > 0

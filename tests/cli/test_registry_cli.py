@@ -36,3 +36,22 @@ def test_demo_loads_two_clinics_all_roles_and_about_50_patients_once() -> None:
     assert skipped.exit_code == 0 and "already" in skipped.output
     rescored = runner.invoke(app, ["registry", "rescore", "--json"])
     assert json.loads(rescored.output)["changed"] == 0
+
+
+def test_demo_if_empty_on_a_fresh_database_says_where_to_sign_in_and_with_what() -> None:
+    runner = CliRunner()
+    url = "http://127.0.0.1:8123/accounts/login/"
+    first = runner.invoke(app, ["demo", "--if-empty", "--login-url", url])
+    assert first.exit_code == 0, first.output
+    assert f"Sign in at {url}" in first.output and "synthetic" in first.output
+    clinician = User.objects.get(username="clinician-northside")
+    line = next(x for x in first.output.splitlines() if "clinician-northside" in x)
+    assert clinician.check_password(line.split()[-1])
+    assert not User.objects.filter(username="admin", is_superuser=True).exists()
+    assert not Patient.objects.filter(synthetic=False).exists()
+    counts = (User.objects.count(), Patient.objects.count())
+    again = runner.invoke(app, ["demo", "--if-empty", "--login-url", url])
+    assert again.exit_code == 0
+    assert f"Sign in at {url}" in again.output and "`ldnderm demo`" in again.output
+    assert clinician.password == User.objects.get(pk=clinician.pk).password  # untouched
+    assert (User.objects.count(), Patient.objects.count()) == counts

@@ -9,7 +9,7 @@ import pytest
 
 from ldnderm import safety
 from ldnderm.errors import InvalidInput
-from ldnderm.safety.fhir import profile_document
+from ldnderm.safety.fhir import profile_document, resources_document
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ATC = "http://www.whocc.no/atc"
@@ -151,3 +151,16 @@ def test_an_invalid_bundle_names_the_fhir_element() -> None:
     with pytest.raises(InvalidInput) as caught:
         safety.screen_document(bundle({"resourceType": "Patient", "birthDate": "soon"}))
     assert caught.value.field == "entry[0].resource.birthDate"
+
+
+def test_resources_validated_one_by_one_read_like_their_bundle() -> None:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    models = [
+        get_fhir_model_class(e["resource"]["resourceType"]).model_validate(e["resource"])
+        for e in BUNDLE["entry"]
+    ]
+    assert resources_document(models) == profile_document(BUNDLE)
+    assert safety.profile_from_resources(models, as_of=AS_OF) == safety.profile_from_bundle(
+        BUNDLE, as_of=AS_OF
+    )

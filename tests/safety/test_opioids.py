@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ldnderm.safety.opioids import match, normalise
+from ldnderm.safety.opioids import PhraseIndex, match, normalise
 from ldnderm.safety.profile import Medication
 
 
@@ -79,3 +79,16 @@ class TestNames:
 
     def test_normalise_folds_case_accents_and_punctuation(self) -> None:
         assert normalise("Tylenol® w/ Codéine #3") == ("tylenol", "w", "codeine", "3")
+
+
+class TestPhraseIndex:
+    def test_the_earliest_ranked_phrase_wins_wherever_it_stands(self) -> None:
+        index = PhraseIndex([(("ms", "contin"), "first"), (("contin",), "second")])
+        assert index.first(("contin", "ms", "contin")) == "first"
+        assert index.first(("contin", "ms")) == "second"
+
+    def test_phrases_match_whole_words_only_and_empty_phrases_never(self) -> None:
+        index = PhraseIndex([((), "empty"), (("a", "b"), "ab")])
+        assert index.first(("a", "c", "b")) is None
+        assert not index.contains_any(("x",))
+        assert index.contains_any(("x", "a", "b"))

@@ -18,31 +18,47 @@ def register(app: typer.Typer) -> None:
     registry_app.command("rescore")(rescore)
 
 
+LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
+
+
 def demo(
     as_json: bool = typer.Option(False, "--json", help="Print the credentials as JSON."),
     if_empty: bool = typer.Option(
         False, "--if-empty", help="Do nothing when the registry already holds patients."
     ),
+    login_url: str = typer.Option(
+        LOGIN_URL, "--login-url", help="Where the site's log-in page is (printed as a hint)."
+    ),
 ) -> None:
     """Load synthetic demo data: two clinics, a user of each role in each, ~50 patients.
 
-    Safe to run again: nothing is duplicated, and the demo users get new passwords.
+    Safe to run again: nothing is duplicated, and the demo users get new passwords (they are
+    never stored in clear, so running it again is how to see them).
     """
     from ldnderm.web.registry import commands
 
     users = commands.demo(if_empty=if_empty)
     if users is None:
         if as_json:
-            typer.echo(json.dumps({"users": [], "skipped": "registry not empty"}))
+            skipped = {"users": [], "skipped": "registry not empty", "login_url": login_url}
+            typer.echo(json.dumps(skipped))
         else:
-            typer.echo("demo data not loaded: the registry already holds patients")
+            typer.echo(
+                "Demo data not loaded: the registry already holds patients.\n"
+                f"Sign in at {login_url}\n"
+                "To see the demo accounts, run `ldnderm demo`: it prints them with new "
+                "passwords and duplicates nothing."
+            )
         return
     if as_json:
-        typer.echo(json.dumps({"users": users}, indent=2))
+        typer.echo(json.dumps({"users": users, "login_url": login_url}, indent=2))
         return
-    typer.echo("Demo data loaded (synthetic). Sign in with one of these accounts:")
+    typer.echo("Demo data loaded (synthetic: it describes no real person).")
+    typer.echo(f"Sign in at {login_url} with one of these accounts:")
+    typer.echo(f"  {'clinic':<10} {'role':<11} {'username':<22} password")
     for u in users:
         typer.echo(f"  {u['clinic']:<10} {u['role']:<11} {u['username']:<22} {u['password']}")
+    typer.echo("Running `ldnderm demo` again gives these accounts new passwords.")
 
 
 def rescore(

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from ldnderm.safety.engine import Finding, ScreenResult, screen
-from ldnderm.safety.fhir import is_bundle, profile_from_bundle
+from ldnderm.safety.fhir import is_bundle, profile_from_bundle, profile_from_resources
 from ldnderm.safety.profile import Profile, read_profile
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ScreenResult",
     "is_bundle",
     "profile_from_bundle",
+    "profile_from_resources",
     "read_profile",
     "screen",
     "screen_document",

@@ -15,6 +15,7 @@ SNOMED CT ``http://snomed.info/sct``, LOINC ``http://loinc.org``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -57,9 +58,18 @@ def profile_document(data: Any) -> dict[str, Any]:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InvalidInput(_path(err["loc"]), f"invalid FHIR: {err['msg']}") from exc
+    return resources_document(entry.resource for entry in bundle.entry or [])
+
+
+def resources_document(resources: Iterable[Any]) -> dict[str, Any]:
+    """The JSON-profile document of resources already validated into fhir.resources R4B models.
+
+    For callers that validated each resource themselves (the CDS Hooks adapter does, to skip and
+    report a bad one): the same reading as :func:`profile_document` without validating twice.
+    ``None`` items and resource types that are not read are ignored.
+    """
     doc: dict[str, Any] = {"conditions": [], "medications": [], "allergies": []}
-    for entry in bundle.entry or []:
-        resource = entry.resource
+    for resource in resources:
         if resource is None:
             continue
         reader = _READERS.get(resource.get_resource_type())
@@ -71,6 +81,12 @@ def profile_document(data: Any) -> dict[str, Any]:
 def profile_from_bundle(data: Any, as_of: date | None = None) -> Any:
     """Parse a FHIR Bundle into a :class:`Profile` (same reader as JSON profiles)."""
     return read_profile(profile_document(data), as_of=as_of)
+
+
+def profile_from_resources(resources: Iterable[Any], as_of: date | None = None) -> Any:
+    """A :class:`Profile` from validated fhir.resources R4B models (see
+    :func:`resources_document`); equal to :func:`profile_from_bundle` of their Bundle."""
+    return read_profile(resources_document(resources), as_of=as_of)
 
 
 def _patient(res: Any, doc: dict[str, Any]) -> None:

@@ -6,6 +6,10 @@ name). Names are normalised (case, accents, punctuation) and matched as whole wo
 name only prevents a match when no opioid ingredient appears beside it ("buprenorphine and
 naloxone" is still buprenorphine).
 
+Matching is a lookup, not a scan: the phrases are indexed by their first word once, when the
+matcher is built, so a name costs one dictionary probe per word however long the code list is;
+and :func:`normalise` remembers recent names (a screen asks about each medication several times).
+
 Loperamide is recognised as an opioid of class ``peripheral_antidiarrheal`` (see the decision in
 the data file header): the screening rules give it a caution, not a contraindication.
 """
@@ -14,9 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import Literal
+from functools import cache, lru_cache
+from typing import Generic, Literal, TypeVar
 
 from ldnderm.safety.data import Certainty, OpioidClass, OpioidList, load
 from ldnderm.safety.profile import Medication
@@ -37,13 +42,48 @@ class OpioidMatch:
         return f"{what} [{self.opioid_class.replace('_', ' ')}; matched by {self.matched_by}]"
 
 
+_T = TypeVar("_T")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
 def normalise(name: str) -> tuple[str, ...]:
     """Lower-case ASCII words.
 
     ``"Tylenol® w/ Codéine #3"`` -> ``("tylenol", "w", "codeine", "3")``.
     """
     ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return tuple(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+    return tuple(_WORD.findall(ascii_text.lower()))
+
+
+class PhraseIndex(Generic[_T]):
+    """Normalised phrases by their first word, each with a value and its rank in the input order.
+
+    :meth:`first` gives the value of the earliest-ranked phrase that occurs as whole words
+    anywhere in a name: the same answer as trying each phrase in order over every position,
+    found with one dictionary probe per word. Empty phrases never match.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], _T]]) -> None:
+        self._by_first: dict[str, list[tuple[int, tuple[str, ...], _T]]] = {}
+        for rank, (phrase, value) in enumerate(phrases):
+            if phrase:
+                self._by_first.setdefault(phrase[0], []).append((rank, phrase, value))
+
+    def first(self, words: tuple[str, ...]) -> _T | None:
+        best: tuple[int, _T] | None = None
+        for i, word in enumerate(words):
+            for rank, phrase, value in self._by_first.get(word, ()):
+                if (best is None or rank < best[0]) and words[i : i + len(phrase)] == phrase:
+                    best = (rank, value)
+        return None if best is None else best[1]
+
+    def contains_any(self, words: tuple[str, ...]) -> bool:
+        return any(
+            words[i : i + len(phrase)] == phrase
+            for i, word in enumerate(words)
+            for _, phrase, _ in self._by_first.get(word, ())
+        )
 
 
 class OpioidMatcher:
@@ -54,12 +94,15 @@ class OpioidMatcher:
         self._by_rxcui = {i.rxnorm: i for i in codes.ingredients if i.rxnorm}
         self._not_rxcui = {a.rxnorm for a in codes.look_alikes if a.rxnorm}
         self._by_ingredient = {i.name: i for i in codes.ingredients}
-        self._phrases: list[tuple[tuple[str, ...], str]] = []
+        phrases: list[tuple[tuple[str, ...], str]] = []
         for ing in codes.ingredients:
             for phrase in (ing.name, *ing.synonyms, *ing.brands):
-                self._phrases.append((normalise(phrase), ing.name))
-        self._phrases.sort(key=lambda p: -len(p[0]))  # longest phrase first ("ms contin")
-        self._look_alikes = [normalise(p) for a in codes.look_alikes for p in (a.name, *a.brands)]
+                phrases.append((normalise(phrase), ing.name))
+        phrases.sort(key=lambda p: -len(p[0]))  # longest phrase first ("ms contin")
+        self._phrases = PhraseIndex(phrases)
+        self._look_alikes = PhraseIndex(
+            (normalise(p), a.name) for a in codes.look_alikes for p in (a.name, *a.brands)
+        )
         self._groups = sorted(codes.atc_groups, key=lambda g: -len(g.prefix))
 
     def match(self, med: Medication) -> OpioidMatch | None:
@@ -96,15 +139,14 @@ class OpioidMatcher:
     def _match_name(self, name: str | None) -> OpioidMatch | None:
         if not name:
             return None
-        words = normalise(name)
-        for phrase, ingredient in self._phrases:
-            if _contains(words, phrase):
-                ing = self._by_ingredient[ingredient]
-                return self._make(ing.name, ing.class_, "definite", "name")
-        return None
+        ingredient = self._phrases.first(normalise(name))
+        if ingredient is None:
+            return None
+        ing = self._by_ingredient[ingredient]
+        return self._make(ing.name, ing.class_, "definite", "name")
 
     def _is_look_alike(self, words: tuple[str, ...]) -> bool:
-        return any(_contains(words, phrase) for phrase in self._look_alikes)
+        return self._look_alikes.contains_any(words)
 
     def _make(
         self,
@@ -116,11 +158,6 @@ class OpioidMatcher:
         ing = self._by_ingredient.get(ingredient or "")
         long_acting = opioid_class == "maintenance" or bool(ing and ing.long_acting)
         return OpioidMatch(ingredient, opioid_class, certainty, matched_by, long_acting)
-
-
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
 
 
 @cache

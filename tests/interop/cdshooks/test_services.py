@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,8 +13,9 @@ from ldnderm.errors import InvalidInput, NotFound
 from ldnderm.interop import cdshooks
 from ldnderm.interop.cdshooks.cards import CourseSummary, DueAssessment
 from ldnderm.interop.cdshooks.models import SUMMARY_MAX
-from ldnderm.interop.cdshooks.patient import PatientData
+from ldnderm.interop.cdshooks.patient import PatientData, assemble
 from ldnderm.interop.cdshooks.prefetch import http_fetcher
+from ldnderm.interop.cdshooks.screening import DomainScreener
 from tests.interop.cdshooks import fixtures as f
 
 ENV = cdshooks.Environment(today=f.TODAY)
@@ -126,6 +128,17 @@ class TestOrderSelect:
     def test_the_same_request_gives_the_same_cards(self) -> None:
         body = f.order_request(prefetch_data=f.prefetch(statements=[OXYCODONE]))
         assert cards(body) == cards(body)
+
+    def test_the_screen_reads_the_validated_resources_as_it_would_read_their_bundle(
+        self,
+    ) -> None:
+        data = f.prefetch(statements=[OXYCODONE], procedures=[f.surgery(2)])
+        patient = assemble(as_of=f.TODAY, patient_id=f.PATIENT_ID, prefetch=data)
+        assert patient.resources is not None and len(patient.resources) > 2
+        screener = DomainScreener()
+        once = screener.screen(patient)
+        from_bundle = screener.screen(replace(patient, resources=None))
+        assert once == from_bundle and once.verdict == "contraindicated"
 
 
 class TestOrderSign:

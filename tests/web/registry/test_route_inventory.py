@@ -44,7 +44,13 @@ UNDECLARED_OK = {
     "ldnderm.web.core.views": "home page and health check",
     "ldnderm.web.knowledge": "published evidence pages, no patient data",
     "ldnderm.web.screening": "screens a profile typed into the form; stores nothing",
-    "ldnderm.web.cds": "CDS Hooks service: authenticated by its own JWT checks, stores no record",
+    # CDS Hooks: EHR clients sign in with a JWT, not as clinic users, so the persona checks below
+    # cannot drive it; tests/web/cds covers its clinic scoping, audit and feedback instead.
+    "ldnderm.web.cds": (
+        "CDS Hooks service, authenticated by its own JWT checks: stores card feedback (outcome, "
+        "override reason, issuer; no patient id); patient-view reads the active course only in "
+        "the clinic mapped to the issuer, and audits that read"
+    ),
     "ldnderm.web.api.measures": "measure definitions and stateless scoring",
     "ldnderm.web.api.knowledge": "published evidence",
     "ldnderm.web.api.safety": "stateless screening and dosing arithmetic on posted input",
@@ -145,6 +151,20 @@ def _allowed_undeclared(route: Route) -> bool:
 def test_every_route_declares_its_access_or_is_on_the_reasoned_allowlist() -> None:
     missing = [r.key for r in ROUTES if r.access is None and not _allowed_undeclared(r)]
     assert missing == [], f"routes without an access declaration: {missing}"
+
+
+# Routes that may declare ``public`` (no data at all), and why. A patient-data route mislabelled
+# ``public`` would skip every behavioural check below, so the label is allowlisted too.
+PUBLIC_OK = {
+    "POST /api/v1/auth/token": "exchanges a password for a token; throttled by django-axes",
+    "DELETE /api/v1/auth/token": "revokes the bearer token presented; returns nothing",
+    "GET /registry/measures/{measure_id}/form/": "a measure's blank form, from its definition",
+}
+
+
+def test_only_reasoned_routes_declare_themselves_public() -> None:
+    public = {r.key for r in ROUTES if r.access is not None and r.access.kind == "public"}
+    assert public <= set(PUBLIC_OK), f"unexpected public routes: {sorted(public - set(PUBLIC_OK))}"
 
 
 def test_the_inventory_sees_the_registry() -> None:

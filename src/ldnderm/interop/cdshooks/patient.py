@@ -66,9 +66,11 @@ class ConditionCode:
 class PatientData:
     """The patient as the screen sees it.
 
-    ``bundle`` is a FHIR collection Bundle of valid R4B resources; ``skipped`` lists resources
-    left out (``"MedicationStatement/7: <problem>"``); ``missing`` lists prefetch keys the client
-    did not provide and that could not be fetched, for optional keys only.
+    ``bundle`` is a FHIR collection Bundle of valid R4B resources; ``resources`` holds the same
+    resources as the fhir.resources models they were validated into (``None`` when the data was
+    built without them), so the screen need not validate them a second time; ``skipped`` lists
+    resources left out (``"MedicationStatement/7: <problem>"``); ``missing`` lists prefetch keys
+    the client did not provide and that could not be fetched, for optional keys only.
     """
 
     as_of: date
@@ -80,6 +82,7 @@ class PatientData:
     skipped: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     identifiers: tuple[tuple[str, str], ...] = field(default=())
+    resources: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
 
 def assemble(
@@ -99,6 +102,7 @@ def assemble(
     """
     excluded = set(exclude)
     resources: list[JsonDict] = []
+    models: list[Any] = []
     skipped: list[str] = []
     procedures: list[PlannedProcedure] = []
     sources: list[tuple[Mapping[str, Any] | None, bool]] = [(v, False) for v in prefetch.values()]
@@ -122,13 +126,14 @@ def assemble(
                 if prepared is None:
                     continue
                 resource = prepared
-            problem = _invalid(resource)
+            model, problem = _validated(resource)
             if problem:
                 skipped.append(f"{ref or kind}: {problem}")
                 continue
             if ref is not None:
                 seen.add(ref)
             resources.append(resource)
+            models.append(model)
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",
@@ -144,6 +149,7 @@ def assemble(
         skipped=tuple(skipped),
         missing=tuple(missing),
         identifiers=tuple(_identifiers(resources)),
+        resources=tuple(models),
     )
 
 
@@ -212,18 +218,18 @@ def _planned(resource: JsonDict) -> PlannedProcedure | None:
     )
 
 
-def _invalid(resource: JsonDict) -> str | None:
+def _validated(resource: JsonDict) -> tuple[Any, str | None]:
+    """The resource as a fhir.resources R4B model, or ``None`` and what is wrong with it."""
     from fhir.resources.R4B import get_fhir_model_class
 
     try:
-        get_fhir_model_class(str(resource["resourceType"])).model_validate(resource)
+        return get_fhir_model_class(str(resource["resourceType"])).model_validate(resource), None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        return f"not valid FHIR R4B ({where}: {err['msg']})"
+        return None, f"not valid FHIR R4B ({where}: {err['msg']})"
     except (KeyError, ValueError) as exc:
-        return f"not valid FHIR R4B ({exc})"
-    return None
+        return None, f"not valid FHIR R4B ({exc})"
 
 
 _CONDITION_SYSTEMS = {

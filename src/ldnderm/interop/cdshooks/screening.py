@@ -90,7 +90,10 @@ class DomainScreener:
         from ldnderm import safety
         from ldnderm.safety.profile import Procedure
 
-        profile = safety.profile_from_bundle(patient.bundle, as_of=patient.as_of)
+        if patient.resources is not None:  # validated once already, resource by resource
+            profile = safety.profile_from_resources(patient.resources, as_of=patient.as_of)
+        else:
+            profile = safety.profile_from_bundle(patient.bundle, as_of=patient.as_of)
         update: dict[str, object] = {}
         if patient.planned_dose_mg is not None:
             update["planned_dose_mg"] = Decimal(str(patient.planned_dose_mg))

@@ -7,11 +7,15 @@ inspected and changed in the admin without code.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 CLINICIAN, STAFF, RESEARCHER, ADMIN = "clinician", "staff", "researcher", "admin"
 ROLES: tuple[str, ...] = (CLINICIAN, STAFF, RESEARCHER, ADMIN)
@@ -58,25 +62,73 @@ class User(AbstractUser):
         self._role_cache = role
         return role
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password revokes the user's API tokens (ASVS 7.4.3): whoever held one under the
+        # old password must sign in again.
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.revoke_all(self)
+
 
 def hash_token(raw: str) -> str:
     """Tokens are stored as SHA-256 digests: a database leak does not leak usable tokens."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_lifetime() -> dt.timedelta:
+    """How long an API token is valid: ``settings.API_TOKEN_LIFETIME`` (default 30 days)."""
+    lifetime = getattr(settings, "API_TOKEN_LIFETIME", dt.timedelta(days=30))
+    assert isinstance(lifetime, dt.timedelta)
+    return lifetime
+
+
+def token_expiry() -> dt.datetime:
+    return timezone.now() + token_lifetime()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Tokens that authenticate now: not expired, not revoked, of an active user."""
+        return self.filter(
+            expires_at__gt=timezone.now(), revoked_at__isnull=True, user__is_active=True
+        )
+
+
 class ApiToken(models.Model):
-    """A bearer token for scripts (``Authorization: Bearer <token>``); only its hash is kept."""
+    """A bearer token for scripts (``Authorization: Bearer <token>``); only its hash is kept.
+
+    A token expires (:func:`token_lifetime` after issue) and can be revoked: by its holder
+    (``DELETE /api/v1/auth/token``), by an administrator in the admin, and for all of a user's
+    tokens when the user's password changes. A deactivated user's tokens stop working at once.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=token_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"token of {self.user_id} from {self.created_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user: User) -> str:
-        """Create a token for ``user`` and return the raw value (shown once, never stored)."""
+    def issue(cls, user: User) -> tuple[str, ApiToken]:
+        """Create a token for ``user``; return the raw value (shown once, never stored) and
+        the row."""
         raw = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=hash_token(raw))
-        return raw
+        row = cls.objects.create(user=user, digest=hash_token(raw))
+        return raw, row
+
+    @classmethod
+    def find(cls, raw: str) -> ApiToken | None:
+        """The usable token whose digest matches ``raw``, with its user."""
+        return cls.objects.usable().select_related("user").filter(digest=hash_token(raw)).first()
+
+    @classmethod
+    def revoke_all(cls, user: User) -> int:
+        """Revoke every live token of ``user``; return how many."""
+        live = cls.objects.filter(user=user, revoked_at__isnull=True)
+        return live.update(revoked_at=timezone.now())

@@ -2,7 +2,10 @@
 
 ``POST /api/v1/auth/token`` exchanges a username and password for a token. It goes through
 Django's ``authenticate``, so django-axes counts and locks out failures exactly as on the login
-page. Only the token's SHA-256 digest is stored.
+page (a locked-out caller gets 429 in JSON, see ``ldnderm.web.accounts.lockout``). Only the
+token's SHA-256 digest is stored; a token expires after ``API_TOKEN_LIFETIME`` and
+``DELETE /api/v1/auth/token`` revokes the one presented. An unknown, expired or revoked token
+answers 401.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router
+from django.utils import timezone
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from ldnderm.web.accounts.models import ApiToken, User, hash_token
+from ldnderm.web.accounts.models import ApiToken, User
 from ldnderm.web.api.registry_schemas import TokenIn, TokenOut
 from ldnderm.web.registry.access import Scope, scope_for
 from ldnderm.web.registry.routes import declare
@@ -23,29 +27,39 @@ from ldnderm.web.registry.routes import declare
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=hash_token(token), user__is_active=True)
-            .first()
-        )
+        row = ApiToken.find(token)
         if row is None:
             return None
         request.user = row.user
+        request.api_token = row  # type: ignore[attr-defined]
         return row.user
 
 
-AUTH: list[Any] = [BearerToken(), django_auth]
+BEARER = BearerToken()
+AUTH: list[Any] = [BEARER, django_auth]
 
 router = Router(tags=["auth"])
 
 
 @router.post("/token", response=TokenOut, summary="Exchange a username and password for a token")
 @declare("public")
-def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
         raise HttpError(401, "invalid credentials")
-    return {"token": ApiToken.issue(user)}
+    raw, row = ApiToken.issue(user)
+    return {"token": raw, "expires_at": row.expires_at}
+
+
+@router.delete(
+    "/token", auth=BEARER, response={204: None}, summary="Revoke the bearer token presented"
+)
+@declare("public")
+def revoke_token(request: HttpRequest) -> Status[None]:
+    row: ApiToken = request.api_token  # type: ignore[attr-defined]
+    row.revoked_at = timezone.now()
+    row.save(update_fields=["revoked_at"])
+    return Status(204, None)
 
 
 def patient_scope(request: HttpRequest) -> Scope:

@@ -17,6 +17,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
+    expires_at: dt.datetime
 
 
 class PatientOut(Schema):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# HTML date inputs take ISO dates only; the en-gb default (dd/mm/yyyy) would show blank.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PatientForm(forms.Form):

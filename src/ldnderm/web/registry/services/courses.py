@@ -1,16 +1,23 @@
 """Treatment courses: screen and propose, start (with the screening snapshot), dose, stop.
 
-Starting a course is one transaction: the course, its screening snapshot, the first dose of the
-proposed plan and the audit event are saved together or not at all. Screening and the plan come
+Starting a course is one transaction: the course, its screening snapshot (which keeps the whole
+proposed titration plan), the first dose of the plan and the audit event are saved together or
+not at all. Later steps are not recorded as doses in advance: a DoseChange records a dose the
+patient was actually put on. :func:`planned_steps` sets the plan beside the recorded doses (the
+patient page shows it, and the dose form proposes the next step). Screening and the plan come
 from the domain (:mod:`ldnderm.web.registry.clinical` wraps ``ldnderm.safety`` and
 ``ldnderm.dosing``); a ``contraindicated`` verdict blocks the start.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.utils import timezone
 
 from ldnderm.errors import InvalidInput
 from ldnderm.web.audit.log import Action
@@ -108,3 +115,50 @@ def delete_course(scope: Scope, course: TreatmentCourse) -> None:
     with transaction.atomic():
         audit(scope, Action.DELETE, course)
         course.delete()
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One step of the plan saved at the start of a course, and whether it was recorded."""
+
+    starts_on: dt.date
+    mg_per_day: Decimal
+    note: str
+    recorded: bool
+    """A dose of this amount was recorded on or after the step's date."""
+    due: bool
+    """Not recorded and its date has come (the next dose change to make or to skip)."""
+
+    @property
+    def mg_text(self) -> str:
+        """The dose without trailing zeros: ``1.5``, ``3``, ``0.25``."""
+        return f"{self.mg_per_day.normalize():f}"
+
+
+def planned_steps(course: TreatmentCourse, today: dt.date | None = None) -> list[PlannedStep]:
+    """The titration plan saved with ``course``'s screening snapshot, each step marked recorded
+    or due. Uses ``course.screening`` and ``course.doses.all()`` (select/prefetch them)."""
+    try:
+        plan = course.screening.plan
+    except ObjectDoesNotExist:
+        return []
+    today = today or timezone.localdate()
+    doses = [(d.changed_on, d.mg_per_day) for d in course.doses.all()]
+    steps = []
+    for raw in plan.get("steps", []) if isinstance(plan, dict) else []:
+        try:
+            starts_on = dt.date.fromisoformat(str(raw["starts_on"]))
+            mg = Decimal(str(raw["mg_per_day"]))
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue
+        recorded = any(day >= starts_on and dose == mg for day, dose in doses)
+        due = not recorded and starts_on <= today and course.stopped_on is None
+        steps.append(PlannedStep(starts_on, mg, str(raw.get("note", "")), recorded, due))
+    return steps
+
+
+def next_planned_step(course: TreatmentCourse, today: dt.date | None = None) -> PlannedStep | None:
+    """The first step of the plan not yet recorded, if the course is still running."""
+    if course.stopped_on is not None:
+        return None
+    return next((s for s in planned_steps(course, today) if not s.recorded), None)

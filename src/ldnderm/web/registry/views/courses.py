@@ -63,8 +63,18 @@ def course_stop(request: HttpRequest, scope: Scope, course_id: int) -> HttpRespo
 
 @page("patient_data", course_id=TreatmentCourse)
 def dose_change(request: HttpRequest, scope: Scope, course_id: int) -> HttpResponse:
-    course = scope.get(TreatmentCourse, course_id)
-    form = DoseForm(request.POST or None)
+    qs = scope.rows(TreatmentCourse).select_related("screening").prefetch_related("doses")
+    course = scope.get(TreatmentCourse, course_id, qs)
+    step = service.next_planned_step(course)
+    initial = {}
+    if step is not None:
+        # Propose the next step of the plan saved at the start; the clinician may change it.
+        initial = {
+            "changed_on": max(step.starts_on, course.started_on),
+            "mg_per_day": step.mg_per_day,
+        }
+        initial["note"] = "step of the plan proposed at the start"
+    form = DoseForm(request.POST or None, initial=initial)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,5 +82,11 @@ def dose_change(request: HttpRequest, scope: Scope, course_id: int) -> HttpRespo
             return redirect("registry:patient", patient_id=course.patient_id)
         except InvalidInput as exc:
             error = str(exc)
-    context = {"course": course, "form": form, "error": error, "title": "Change dose"}
+    context = {
+        "course": course,
+        "form": form,
+        "error": error,
+        "title": "Change dose",
+        "steps": service.planned_steps(course),
+    }
     return render(request, "registry/course_change.html", context)

@@ -16,6 +16,7 @@ from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.forms import PatientForm
 from ldnderm.web.registry.inputs import PatientIn
 from ldnderm.web.registry.models import Patient
+from ldnderm.web.registry.services import courses as course_service
 from ldnderm.web.registry.services import patients as service
 from ldnderm.web.registry.views.base import is_htmx, page
 
@@ -107,7 +108,10 @@ def patient_detail(request: HttpRequest, scope: Scope, patient_id: int) -> HttpR
     context = {
         "patient": record.patient,
         "record": record,
-        "courses": [(c, names.get(c.condition_id, c.condition_id)) for c in record.courses],
+        "courses": [
+            (c, names.get(c.condition_id, c.condition_id), course_service.planned_steps(c))
+            for c in record.courses
+        ],
         "condition_names": names,
         "timeline": _timeline(record, names),
         "charts": _charts(record),

@@ -1,0 +1,128 @@
+"""Settings parsed from the environment (``ldnderm.web.config``) and what production gets:
+LDNDERM_SECURE_COOKIES=true turns on secure cookies, HSTS and the HTTPS redirect, and
+``check --deploy`` is then clean (reliability.md HIPAA-7, DJ-1, DJ-3, SESS-5, API-2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from ldnderm.web.config import REPO_ROOT, env_bool, from_env
+
+SECRET = "s" * 20 + "-a-deployment-secret-key-of-some-length"
+
+
+@pytest.mark.parametrize("raw", ["1", "true", "TRUE", " yes ", "on"])
+def test_true_spellings(raw: str) -> None:
+    assert env_bool({"X": raw}, "X", default=False) is True
+
+
+@pytest.mark.parametrize("raw", ["0", "false", "False", "no", "off"])
+def test_false_spellings(raw: str) -> None:
+    assert env_bool({"X": raw}, "X", default=True) is False
+
+
+@pytest.mark.parametrize("env", [{}, {"X": ""}])
+def test_unset_or_empty_takes_the_default(env: dict[str, str]) -> None:
+    assert env_bool(env, "X", default=True) is True
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "ture", "enabled"])
+def test_a_bad_boolean_fails_loudly_and_names_the_variable(raw: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="LDNDERM_SECURE_COOKIES"):
+        from_env({"LDNDERM_SECURE_COOKIES": raw})
+    with pytest.raises(ImproperlyConfigured, match="LDNDERM_DEBUG"):
+        from_env({"LDNDERM_DEBUG": raw})
+
+
+def test_local_defaults_are_plain_http_and_not_debug(tmp_path: Path) -> None:
+    config = from_env({"LDNDERM_VAR_DIR": str(tmp_path)})
+    assert config.secure_cookies is False and config.debug is False
+    assert config.database_url == f"sqlite:///{tmp_path / 'ldnderm.sqlite3'}"
+    assert "testserver" in config.allowed_hosts
+
+
+def test_a_secure_deployment_refuses_the_development_key() -> None:
+    with pytest.raises(ImproperlyConfigured, match="LDNDERM_SECRET_KEY"):
+        from_env({"LDNDERM_SECURE_COOKIES": "true"})
+
+
+def test_a_short_secret_key_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured, match="32 characters"):
+        from_env({"LDNDERM_SECRET_KEY": "short"})
+
+
+def test_hosts_are_split_and_trimmed() -> None:
+    config = from_env({"LDNDERM_ALLOWED_HOSTS": " a.example , b.example ,,"})
+    assert config.allowed_hosts == ("a.example", "b.example")
+
+
+def _django(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter with the site's settings and ``env``."""
+    full = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("LDNDERM_")},
+        "DJANGO_SETTINGS_MODULE": "ldnderm.web.settings",
+        "LDNDERM_VAR_DIR": str(REPO_ROOT / "var"),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=120
+    )
+
+
+SETTINGS_DUMP = """
+import json, django
+from django.conf import settings as s
+django.setup()
+print(json.dumps({k: getattr(s, k) for k in (
+    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+    "SESSION_COOKIE_AGE", "DEBUG", "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS")}))
+"""
+
+PRODUCTION = {
+    "LDNDERM_SECURE_COOKIES": "true",
+    "LDNDERM_SECRET_KEY": SECRET,
+    "LDNDERM_ALLOWED_HOSTS": "registry.example.org",
+}
+
+
+def test_secure_cookies_switch_on_https_only_cookies_hsts_and_the_redirect() -> None:
+    done = _django(PRODUCTION, SETTINGS_DUMP)
+    assert done.returncode == 0, done.stderr
+    s = json.loads(done.stdout)
+    assert s["SESSION_COOKIE_SECURE"] and s["CSRF_COOKIE_SECURE"] and s["SECURE_SSL_REDIRECT"]
+    assert s["SECURE_HSTS_SECONDS"] >= 31536000 and s["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    assert s["SESSION_COOKIE_HTTPONLY"] and s["SESSION_COOKIE_SAMESITE"] in {"Lax", "Strict"}
+    assert s["SESSION_COOKIE_AGE"] <= 12 * 60 * 60
+    assert s["DEBUG"] is False and s["SECURE_CONTENT_TYPE_NOSNIFF"]
+    assert s["X_FRAME_OPTIONS"] == "DENY"
+
+
+def test_without_it_local_http_keeps_working() -> None:
+    done = _django({}, SETTINGS_DUMP)
+    assert done.returncode == 0, done.stderr
+    s = json.loads(done.stdout)
+    assert not s["SESSION_COOKIE_SECURE"] and not s["SECURE_SSL_REDIRECT"]
+    assert s["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_a_bad_value_stops_the_site_from_starting() -> None:
+    done = _django({"LDNDERM_SECURE_COOKIES": "yes please"}, SETTINGS_DUMP)
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr and "LDNDERM_SECURE_COOKIES" in done.stderr
+
+
+def test_check_deploy_is_clean_in_production_settings() -> None:
+    code = (
+        "import django, sys; django.setup(); from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    done = _django(PRODUCTION, code)
+    assert done.returncode == 0, done.stderr
