@@ -36,6 +36,15 @@ class TestPage:
         assert "drugcentral.org/label" in text  # the finding's source is shown
         assert "Dose plan" in text and "Compounding order" in text and "Dispense 207 mL" in text
 
+    def test_date_inputs_render_dates_in_the_iso_form_browsers_accept(self) -> None:
+        import datetime as dt
+
+        from ldnderm.web.screening.forms import ScreeningForm
+
+        form = ScreeningForm(initial={"as_of": dt.date(2026, 3, 2), "start": dt.date(2026, 3, 9)})
+        assert 'value="2026-03-02"' in str(form["as_of"])
+        assert 'value="2026-03-09"' in str(form["start"])
+
     def test_a_bad_line_is_reported_on_its_field(self, client: Client) -> None:
         data = BASE | {"medications": "Percocet\ntramadol | | | 2026-01-01 | soon"}
         text = client.post("/screening/", data).content.decode()

@@ -31,10 +31,12 @@ class ScreeningForm(forms.Form):
     as_of = forms.DateField(
         required=False,
         label="Evaluation date (default today)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     age = forms.IntegerField(required=False, min_value=0, max_value=130, label="Age (years)")
-    birth_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     sex = forms.ChoiceField(choices=_choices(["unknown", "female", "male", "other"]))
     pregnant = forms.ChoiceField(choices=UNKNOWN_YES_NO, required=False)
     breastfeeding = forms.ChoiceField(choices=UNKNOWN_YES_NO, required=False)
@@ -70,7 +72,9 @@ class ScreeningForm(forms.Form):
     )
     condition = forms.CharField(required=False, label="Plan: condition (id or name)")
     start = forms.DateField(
-        required=False, label="Plan: first dose", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Plan: first dose",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     protocol = forms.CharField(required=False, label="Plan: protocol (default per condition)")
     target_mg = forms.CharField(required=False, label="Plan: target dose (mg/day)")
