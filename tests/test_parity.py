@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from ldnderm import measures
-from tests.cli.test_measures_cli import ldnderm
+from tests.fixtures.cli import ldnderm
 from tests.fixtures.measure_examples import EXAMPLES
 
 pytestmark = pytest.mark.db

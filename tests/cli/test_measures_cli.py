@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ldnderm import measures
+from tests.fixtures.cli import ldnderm
 from tests.fixtures.measure_examples import EXAMPLES
-
-
-def ldnderm(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ldnderm", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def write(tmp_path: Path, name: str, payload: Any) -> str:

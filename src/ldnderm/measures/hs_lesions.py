@@ -103,10 +103,4 @@ def is_flare(baseline: int, followup: int, percent: Decimal, absolute: Decimal) 
 
 def read(responses: Any) -> dict[str, int | None]:
     """Validate an HS lesion-count document; a missing count maps to ``None``."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, KEYS)
-    counts: dict[str, int | None] = {}
-    for key in KEYS:
-        value = inputs.get(data, key)
-        counts[key] = None if value is inputs.MISSING else inputs.integer(value, key, 0)
-    return counts
+    return inputs.counts(responses, KEYS)

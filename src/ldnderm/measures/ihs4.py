@@ -61,10 +61,4 @@ class Ihs4(Measure):
 
 def read(responses: Any) -> dict[str, int | None]:
     """Validate an IHS4 document; a missing count maps to ``None``."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, WEIGHTS)
-    counts: dict[str, int | None] = {}
-    for key in WEIGHTS:
-        value = inputs.get(data, key)
-        counts[key] = None if value is inputs.MISSING else inputs.integer(value, key, 0)
-    return counts
+    return inputs.counts(responses, WEIGHTS)

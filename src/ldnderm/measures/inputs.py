@@ -116,3 +116,15 @@ def join(prefix: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{prefix}[{key}]"
     return _join(prefix, key)
+
+
+def counts(responses: Any, keys: Collection[str]) -> dict[str, int | None]:
+    """A document of non-negative integer counts (lesions, nodules...) with exactly ``keys``
+    allowed; a missing or null count maps to ``None`` (the caller decides what that means)."""
+    data = as_object(responses)
+    reject_unknown(data, keys)
+    result: dict[str, int | None] = {}
+    for key in keys:
+        value = get(data, key)
+        result[key] = None if value is MISSING else integer(value, key, 0)
+    return result

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from ldnderm.interop import cdshooks
+from tests.fixtures.cli import ldnderm
 from tests.interop.cdshooks import fixtures as f
-
-
-def ldnderm(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ldnderm", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def write(tmp_path: Path, payload: Any) -> str:
