@@ -126,3 +126,14 @@ def test_check_deploy_is_clean_in_production_settings() -> None:
     )
     done = _django(PRODUCTION, code)
     assert done.returncode == 0, done.stderr
+
+
+def test_behind_a_tls_proxy_the_forwarded_scheme_is_trusted_only_when_asked() -> None:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(getattr(s, 'SECURE_PROXY_SSL_HEADER', None)))"
+    )
+    trusted = _django(PRODUCTION | {"LDNDERM_TRUST_PROXY_HTTPS": "true"}, code)
+    assert trusted.returncode == 0, trusted.stderr
+    assert json.loads(trusted.stdout) == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert json.loads(_django(PRODUCTION, code).stdout) is None

@@ -3,7 +3,9 @@
 Variables: ``DATABASE_URL`` (default ``sqlite:///<repo>/var/ldnderm.sqlite3``),
 ``LDNDERM_SECRET_KEY`` (required unless debugging or testing), ``LDNDERM_DEBUG`` (``true`` or
 ``false``), ``LDNDERM_ALLOWED_HOSTS`` (comma-separated), ``LDNDERM_VAR_DIR``,
-``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS). Bad values fail loudly at start-up.
+``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``
+when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients).
+Bad values fail loudly at start-up.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Config:
     allowed_hosts: tuple[str, ...]
     var_dir: Path
     secure_cookies: bool
+    trust_proxy_https: bool = False
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -67,4 +70,5 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=hosts,
         var_dir=var_dir,
         secure_cookies=secure,
+        trust_proxy_https=env_bool(env, "LDNDERM_TRUST_PROXY_HTTPS", default=False),
     )

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ldnderm.web.accounts.sessions.AbsoluteSessionLimitMiddleware",
 ]
 
 ROOT_URLCONF = "ldnderm.web.urls"
@@ -108,7 +109,13 @@ API_TOKEN_LIFETIME = dt.timedelta(days=30)
 # LDNDERM_SECURE_COOKIES=true; local `make run` serves plain HTTP on loopback.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions end after 30 idle minutes (the cookie is renewed on every request) and, whatever the
+# activity, 12 hours after log-in (ldnderm.web.accounts.sessions).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_LIMIT_SECONDS = 12 * 60 * 60
+if CONFIG.trust_proxy_https:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CONFIG.secure_cookies
 CSRF_COOKIE_SECURE = CONFIG.secure_cookies

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = "Audit trail"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ldnderm.web.audit import signals
+
+        signals.connect()

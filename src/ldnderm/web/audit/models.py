@@ -40,6 +40,9 @@ class AuditEvent(models.Model):
         DELETE = "delete", "delete"
         EXPORT = "export", "export"
         DENIED = "denied", "denied (absent or another clinic)"
+        LOGIN = "login", "log-in"
+        LOGOUT = "logout", "log-out"
+        LOGIN_FAILED = "login_fail", "failed log-in"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user_id = models.BigIntegerField(null=True, blank=True)
