@@ -150,7 +150,8 @@ class TestApi:
         assert client.get("/api/v1/patients").status_code == 403
         assert client.get(f"/api/v1/patients/{mine.patient.pk}").status_code == 403
         aggregates = client.get("/api/v1/aggregates").json()
-        assert aggregates["patients"] == 1
+        assert aggregates["patients"] is None  # one patient: a small cell, suppressed
+        assert aggregates["suppressed_below"] == 5
         assert "A-001" not in str(aggregates)
 
     def test_session_writes_need_the_csrf_token(self, alice: User) -> None:

@@ -5,6 +5,12 @@ baseline is the measure's earliest assessment from 28 days before to 7 days afte
 the follow-up is the assessment closest to day 84 within days 70-98. ``measures.compare`` decides
 each responder definition; courses where it is not evaluable count in neither numerator nor
 denominator. No identifier, name or date leaves this module: only counts and shares.
+
+Researchers get the same aggregates with small cells suppressed: any count from 1 to
+``SMALL_CELL - 1`` becomes ``None`` (shown as "<5"), and a share is given only when both of its
+counts are shown, so a rare condition or adverse event in a small clinic cannot single out a
+patient (a privacy policy after the small-cell rule in shared/research/reliability.md, DEID-6;
+the threshold is a product decision, not a clinical rule). Clinicians see exact counts.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.models import AdverseEvent, Assessment, TreatmentCourse
 
+SMALL_CELL = 5
+"""Counts below this (and above 0) are suppressed for researchers."""
 WEEK_12 = 84
 WINDOW = (70, 98)
 BASELINE = (-28, 7)
@@ -31,22 +39,40 @@ class ResponderRow:
     measure_name: str
     definition: str
     label: str
-    responders: int = 0
-    evaluable: int = 0
+    responders: int | None = 0
+    evaluable: int | None = 0
 
     @property
     def share(self) -> float | None:
-        return None if self.evaluable == 0 else self.responders / self.evaluable
+        if not self.evaluable or self.responders is None:
+            return None
+        return self.responders / self.evaluable
 
 
 @dataclass
 class Dashboard:
-    active_by_condition: list[tuple[str, int]] = field(default_factory=list)
+    active_by_condition: list[tuple[str, int | None]] = field(default_factory=list)
     responders: list[ResponderRow] = field(default_factory=list)
-    ae_by_grade: list[tuple[int, int]] = field(default_factory=list)
-    ae_by_relatedness: list[tuple[str, int]] = field(default_factory=list)
-    patients: int = 0
-    courses: int = 0
+    ae_by_grade: list[tuple[int, int | None]] = field(default_factory=list)
+    ae_by_relatedness: list[tuple[str, int | None]] = field(default_factory=list)
+    patients: int | None = 0
+    courses: int | None = 0
+    suppressed_below: int | None = None
+    """Set when small cells were suppressed (for researchers): the threshold used."""
+
+    def suppress_small_cells(self, k: int = SMALL_CELL) -> None:
+        """Replace every count from 1 to ``k - 1`` with ``None``, in place."""
+
+        def cell(n: int | None) -> int | None:
+            return None if n is None or 0 < n < k else n
+
+        self.patients, self.courses = cell(self.patients), cell(self.courses)
+        self.active_by_condition = [(c, cell(n)) for c, n in self.active_by_condition]
+        self.ae_by_grade = [(g, cell(n)) for g, n in self.ae_by_grade]
+        self.ae_by_relatedness = [(r, cell(n)) for r, n in self.ae_by_relatedness]
+        for row in self.responders:
+            row.responders, row.evaluable = cell(row.responders), cell(row.evaluable)
+        self.suppressed_below = k
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +92,7 @@ class Dashboard:
             ],
             "adverse_events_by_grade": {str(g): n for g, n in self.ae_by_grade},
             "adverse_events_by_relatedness": dict(self.ae_by_relatedness),
+            "suppressed_below": self.suppressed_below,
         }
 
 
@@ -93,6 +120,8 @@ def build(scope: Scope) -> Dashboard:
         for r in events.values("relatedness").annotate(n=Count("id")).order_by("relatedness")
     ]
     board.responders = responders_at_week_12(scope)
+    if scope.role == "researcher":
+        board.suppress_small_cells()
     record(scope.actor, Action.READ, "aggregate", "dashboard")
     return board
 
@@ -130,8 +159,8 @@ def responders_at_week_12(scope: Scope) -> list[ResponderRow]:
                 label = threshold.label if threshold else key
                 entry = ResponderRow(measure_id, measure.definition.name, key, label)
                 table[(measure_id, key)] = entry
-            entry.evaluable += 1
-            entry.responders += int(met)
+            entry.evaluable = (entry.evaluable or 0) + 1
+            entry.responders = (entry.responders or 0) + int(met)
     order = {m: i for i, m in enumerate(measures.ids())}
     return sorted(table.values(), key=lambda r: (order.get(r.measure_id, 99), r.definition))
 

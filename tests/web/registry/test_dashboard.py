@@ -1,0 +1,50 @@
+"""Clinic aggregates: exact for clinicians, small cells suppressed for researchers."""
+
+from __future__ import annotations
+
+import pytest
+
+from ldnderm.web.accounts.models import Clinic, User
+from ldnderm.web.registry.services.dashboard import SMALL_CELL, Dashboard, ResponderRow
+from tests.web.registry.personas import Record, login, record
+
+pytestmark = pytest.mark.db
+
+
+def test_suppression_hides_counts_from_1_to_4_and_keeps_0_and_5() -> None:
+    board = Dashboard(
+        active_by_condition=[("psoriasis", 4), ("hidradenitis-suppurativa", 5)],
+        ae_by_grade=[(1, 1), (3, 0)],
+        responders=[ResponderRow("dlqi", "DLQI", "mcid", "MCID", responders=3, evaluable=9)],
+        patients=12,
+        courses=3,
+    )
+    board.suppress_small_cells()
+    assert board.active_by_condition == [("psoriasis", None), ("hidradenitis-suppurativa", 5)]
+    assert board.ae_by_grade == [(1, None), (3, 0)]
+    assert (board.patients, board.courses) == (12, None)
+    row = board.responders[0]
+    assert (row.responders, row.evaluable, row.share) == (None, 9, None)
+    assert board.as_json()["suppressed_below"] == SMALL_CELL
+
+
+def test_a_clinician_sees_exact_counts(alice: User, mine: Record) -> None:
+    body = login(alice).get("/api/v1/aggregates").json()
+    assert body["patients"] == 1
+    assert body["suppressed_below"] is None
+
+
+def test_a_researcher_sees_counts_of_5_or_more(rita: User, mine: Record) -> None:
+    clinic = Clinic.objects.get(pk=rita.clinic_id)
+    for i in range(4):
+        record(clinic, f"Family{i}", f"A-9{i}")
+    body = login(rita).get("/api/v1/aggregates").json()
+    assert body["patients"] == 5
+
+
+def test_the_researcher_dashboard_page_says_small_counts_are_hidden(
+    rita: User, mine: Record
+) -> None:
+    page = login(rita).get("/registry/").content.decode()
+    assert "&lt;5" in page
+    assert "singled out" in page
