@@ -48,3 +48,12 @@ def test_the_researcher_dashboard_page_says_small_counts_are_hidden(
     page = login(rita).get("/registry/").content.decode()
     assert "&lt;5" in page
     assert "singled out" in page
+
+
+@pytest.mark.parametrize("url", ["/registry/", "/registry/patients/"])
+def test_registry_overviews_say_the_data_are_synthetic_and_not_evidence(
+    alice: User, mine: Record, url: str
+) -> None:
+    page = login(alice).get(url).content.decode()
+    assert "Synthetic data." in page
+    assert "say nothing about whether naltrexone works" in page
