@@ -3,7 +3,8 @@
 Starts ``ldnderm serve`` on a free loopback port (a throwaway SQLite database, a trusted test
 issuer whose ES384 key is made here), then runs phases of CLIENTS concurrent clients against:
 
-- ``GET /healthz`` (baseline: JSON, one ``SELECT 1``; the site's cheapest JSON endpoint);
+- ``GET /livez`` (baseline: a no-op JSON answer, no database);
+- ``GET /healthz`` (JSON after one ``SELECT 1``);
 - ``GET /cds-services`` (discovery: JWT verification and a small JSON document);
 - ``POST /cds-services/naltrexone-order-sign`` with a realistic patient: 40 medications, 20
   conditions, a naltrexone draft order, all data prefetched (no FHIR server call on the hot path).
@@ -242,7 +243,8 @@ def main() -> None:
                 raise SystemExit("the server did not start within 60 s")
             body = json.dumps(hook_request()).encode()
             phases = [
-                Phase("GET /healthz (baseline)", "GET", "/healthz", None, signed=False),
+                Phase("GET /livez (baseline, no-op JSON)", "GET", "/livez", None, signed=False),
+                Phase("GET /healthz (one SELECT 1)", "GET", "/healthz", None, signed=False),
                 Phase("GET /cds-services (JWT)", "GET", "/cds-services", None, signed=True),
                 Phase(
                     "POST naltrexone-order-sign (40 meds, 20 conditions)",

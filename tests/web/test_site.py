@@ -85,3 +85,13 @@ def test_every_page_links_to_conditions_and_the_safety_screen(client: Client) ->
     text = client.get("/").content.decode()
     assert 'href="/conditions/"' in text
     assert 'href="/screening/"' in text
+
+
+def test_livez_answers_without_touching_the_database(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/livez")
+    assert response.json() == {"status": "ok"}
+    assert len(queries.captured_queries) == 0

@@ -41,7 +41,7 @@ UNDECLARED_OK = {
     "django.contrib.admin": "staff-only admin; the audit admin is read-only and clinic-scoped",
     "django.contrib.auth.views": "log-in and log-out",
     "django.views.static": "static files",
-    "ldnderm.web.core.views": "home page and health check",
+    "ldnderm.web.core.views": "home page, liveness and health checks",
     "ldnderm.web.knowledge": "published evidence pages, no patient data",
     "ldnderm.web.screening": "screens a profile typed into the form; stores nothing",
     # CDS Hooks: EHR clients sign in with a JWT, not as clinic users, so the persona checks below

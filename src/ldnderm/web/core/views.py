@@ -20,6 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness of the process alone (no database): a no-op JSON answer."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability; 503 when the database does not answer."""
     try:
