@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ldnderm.interop.cdshooks.naltrexone import daily_dose_mg, find_orders, match_concept
 from tests.interop.cdshooks import fixtures as f
 
 
-def _concept(text: str | None = None, code: str | None = None, system: str = f.RXNORM) -> dict:
-    concept: dict = {}
+def _concept(
+    text: str | None = None, code: str | None = None, system: str = f.RXNORM
+) -> dict[str, Any]:
+    concept: dict[str, Any] = {}
     if text:
         concept["text"] = text
     if code:
@@ -28,7 +32,7 @@ class TestMatchConcept:
             (_concept("LDN 3 mg at night"), "name"),
         ],
     )
-    def test_it_recognises_naltrexone(self, concept: dict, expected: str) -> None:
+    def test_it_recognises_naltrexone(self, concept: dict[str, Any], expected: str) -> None:
         assert match_concept(concept) == expected
 
     @pytest.mark.parametrize(
@@ -42,7 +46,7 @@ class TestMatchConcept:
             None,
         ],
     )
-    def test_it_does_not_flag_look_alikes(self, concept: dict | None) -> None:
+    def test_it_does_not_flag_look_alikes(self, concept: dict[str, Any] | None) -> None:
         assert match_concept(concept) is None
 
 

@@ -23,8 +23,8 @@ AUTO = object()
 def post(client: Client, path: str, body: Any, token: Any = AUTO) -> Any:
     if token is AUTO:
         token = k.token(BASE + path)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return client.post(path, body, content_type="application/json", **headers)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(path, body, content_type="application/json", headers=headers)
 
 
 @pytest.fixture(autouse=True)

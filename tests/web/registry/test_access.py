@@ -125,11 +125,13 @@ class TestApi:
     def test_bearer_token_lists_only_the_clinics_patients(
         self, alice: User, mine: Record, canary: Record
     ) -> None:
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {self._token('alice')}"}
-        body = Client().get("/api/v1/patients", **auth).json()
+        auth = {"Authorization": f"Bearer {self._token('alice')}"}
+        body = Client().get("/api/v1/patients", headers=auth).json()
         assert body["count"] == 1
         assert [p["mrn"] for p in body["items"]] == ["A-001"]
-        assert Client().get(f"/api/v1/patients/{canary.patient.pk}", **auth).status_code == 404
+        assert (
+            Client().get(f"/api/v1/patients/{canary.patient.pk}", headers=auth).status_code == 404
+        )
         assert AuditEvent.objects.filter(username="alice", action="denied").exists()
 
     def test_filters_cannot_reach_another_clinic(

@@ -35,6 +35,7 @@ def test_a_clinician_sees_exact_counts(alice: User, mine: Record) -> None:
 
 
 def test_a_researcher_sees_counts_of_5_or_more(rita: User, mine: Record) -> None:
+    assert rita.clinic_id is not None
     clinic = Clinic.objects.get(pk=rita.clinic_id)
     for i in range(4):
         record(clinic, f"Family{i}", f"A-9{i}")

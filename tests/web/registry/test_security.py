@@ -30,7 +30,7 @@ def _token(username: str = "alice", password: str = PASSWORD, **extra: Any) -> A
 
 
 def _bearer(token: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}"}
 
 
 class TestTokens:
@@ -42,18 +42,18 @@ class TestTokens:
 
     def test_an_expired_token_answers_401(self, alice: User, mine: Record) -> None:
         token = _token().json()["token"]
-        assert Client().get("/api/v1/patients", **_bearer(token)).status_code == 200
+        assert Client().get("/api/v1/patients", headers=_bearer(token)).status_code == 200
         ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-        assert Client().get("/api/v1/patients", **_bearer(token)).status_code == 401
+        assert Client().get("/api/v1/patients", headers=_bearer(token)).status_code == 401
 
     def test_the_holder_revokes_a_token(self, alice: User, mine: Record) -> None:
         token = _token().json()["token"]
         other = _token().json()["token"]
-        revoked = Client().delete("/api/v1/auth/token", **_bearer(token))
+        revoked = Client().delete("/api/v1/auth/token", headers=_bearer(token))
         assert revoked.status_code == 204
-        assert Client().get("/api/v1/patients", **_bearer(token)).status_code == 401
-        assert Client().delete("/api/v1/auth/token", **_bearer(token)).status_code == 401
-        assert Client().get("/api/v1/patients", **_bearer(other)).status_code == 200
+        assert Client().get("/api/v1/patients", headers=_bearer(token)).status_code == 401
+        assert Client().delete("/api/v1/auth/token", headers=_bearer(token)).status_code == 401
+        assert Client().get("/api/v1/patients", headers=_bearer(other)).status_code == 200
 
     def test_a_session_cannot_revoke_through_the_token_route(self, alice: User) -> None:
         assert login(alice).delete("/api/v1/auth/token").status_code == 401
@@ -62,13 +62,13 @@ class TestTokens:
         token = _token().json()["token"]
         alice.set_password("another long passphrase")
         alice.save()
-        assert Client().get("/api/v1/patients", **_bearer(token)).status_code == 401
+        assert Client().get("/api/v1/patients", headers=_bearer(token)).status_code == 401
         assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 1
 
     def test_a_deactivated_users_token_stops_working(self, alice: User, mine: Record) -> None:
         token = _token().json()["token"]
         User.objects.filter(pk=alice.pk).update(is_active=False)
-        assert Client().get("/api/v1/patients", **_bearer(token)).status_code == 401
+        assert Client().get("/api/v1/patients", headers=_bearer(token)).status_code == 401
 
     @pytest.mark.parametrize(
         "header",
@@ -180,7 +180,7 @@ class TestCsrf:
             f"/api/v1/patients/{mine.patient.pk}",
             {"notes": "by script"},
             content_type="application/json",
-            **_bearer(token),
+            headers=_bearer(token),
         )
         assert response.status_code == 200
 
