@@ -92,3 +92,38 @@ def test_compound_json_has_the_promised_keys() -> None:
 def test_compound_capsules_for_humans() -> None:
     done = run("compound", "--dose-mg", "3", "--days", "30", "--form", "capsule")
     assert done.returncode == 0 and "Dispense 30 capsules" in done.stdout
+
+
+def test_compound_days_with_non_ascii_digits_exit_2_naming_days() -> None:
+    done = run("compound", "--dose-mg", "4.5", "--days", "²")
+    assert done.returncode == 2 and "ldnderm: days" in done.stderr
+
+
+def test_plan_for_humans_shows_sources_note_and_whole_doses() -> None:
+    done = run("plan", "--condition", "psoriasis", "--start", "2026-10-25")
+    assert done.returncode == 0, done.stderr
+    assert "Sources:" in done.stdout and "Weinstock" in done.stdout and "[low]" in done.stdout
+    assert "Note: Sources step every 7-14 days" in done.stdout
+    assert ": 3 mg at bedtime" in done.stdout and "3.0 mg" not in done.stdout
+
+
+def test_screen_for_humans_puts_the_most_severe_first_without_repeating_the_quality() -> None:
+    profile = {
+        "as_of": "2026-05-10",
+        "planned_dose_mg": 4.5,
+        "renal": "moderate",
+        "medications": [{"name": "Robitussin AC", "prn": True, "end": "2026-05-08"}],
+    }
+    done = run("screen", "-", stdin=json.dumps(profile))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.index("[CONTRAINDICATED]") < out.index("[CAUTION]")
+    assert "Robitussin AC -> codeine" in out
+    assert out.count("Evidence quality") == 0 and "Source quality: strong." in out
+
+
+def test_compound_for_humans_lists_sources_and_whole_totals() -> None:
+    done = run("compound", "--dose-mg", "3", "--days", "365", "--form", "capsule")
+    assert done.returncode == 0, done.stderr
+    assert "Total 1095 mg" in done.stdout and "Cote" in done.stdout
+    assert "dispense in parts of at most 180 days' supply" in done.stdout

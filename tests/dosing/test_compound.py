@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -121,3 +121,42 @@ class TestErrors:
         with pytest.raises(InvalidInput) as caught:
             dosing.compound_from_json(doc)
         assert caught.value.field == field
+
+
+class TestClinicianReview:
+    def test_a_supply_longer_than_the_beyond_use_period_says_so_in_the_prescription(self) -> None:
+        o = order("4.5", 90)
+        assert o.beyond_use_date == DAY + timedelta(days=60)
+        assert "dispense in parts of at most 60 days' supply" in o.prescription_text
+        assert "Discard the first part after" in o.prescription_text
+        assert "Dispense in parts" not in order("4.5", 60).prescription_text
+        assert "parts" not in order("4.5", 60).prescription_text
+
+    def test_the_batch_volume_is_readable(self) -> None:
+        o = order("1", 30, concentration_mg_ml=Decimal(3))
+        assert o.batch_volume_ml == Decimal("16.67")
+        assert "16.67 mL" in o.preparation
+
+    def test_the_prescription_reads_amount_route_timing_then_duration(self) -> None:
+        assert (
+            "Take 4.5 mL (4.5 mg) by mouth once daily for 30 days."
+            in order("4.5", 30).prescription_text
+        )
+        assert "for 1 day." in order("4.5", 1, form="capsule").prescription_text
+
+    def test_a_plan_states_its_timing_once(self) -> None:
+        plan = dosing.plan("psoriasis", DAY)
+        text = dosing.compound_plan(plan, 42, compounded_on=DAY).prescription_text
+        assert text.count("bedtime") == 1
+        assert "Take by mouth at bedtime (or in the morning, if sleep" in text
+
+    def test_no_sourced_stability_means_no_discard_date_and_says_who_sets_it(self) -> None:
+        o = order("4.5", 30, concentration_mg_ml=Decimal(2))
+        assert (
+            o.beyond_use_date is None and "set by the compounding pharmacy" in o.prescription_text
+        )
+
+    def test_a_concentration_for_capsules_is_an_error_naming_the_field(self) -> None:
+        with pytest.raises(InvalidInput) as err:
+            order("4.5", 30, form="capsule", concentration_mg_ml=Decimal(2))
+        assert err.value.field == "concentration_mg_ml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -101,3 +102,51 @@ class TestErrors:
         with pytest.raises(InvalidInput) as caught:
             dosing.plan_from_json(doc)
         assert caught.value.field == field
+
+
+class TestClinicianReview:
+    @pytest.mark.parametrize("start", [date(2026, 3, 29), date(2026, 10, 25), date(2026, 1, 31)])
+    @pytest.mark.parametrize("target", ["1.5", "2", "3", "4", "4.5", "5", "6"])
+    def test_steps_are_contiguous_and_rise_to_the_target(self, start: date, target: str) -> None:
+        plan = dosing.plan("psoriasis", start, target_mg=Decimal(target))
+        steps = plan.steps
+        assert steps[0].start == start and steps[-1].end is None
+        for before, after in pairwise(steps):
+            assert before.end is not None and after.start == before.end + timedelta(days=1)
+            assert after.dose_mg > before.dose_mg
+        assert steps[-1].dose_mg == Decimal(target)
+
+    def test_excoriation_disorder_gets_its_sourced_default(self) -> None:
+        # The default was keyed "excoriation-disorder", which the evidence base resolves to
+        # skin-picking-disorder, so the sourced 4.5 mg default (Yan 2025) was never reached.
+        plan = dosing.plan("excoriation-disorder", START)
+        assert (plan.condition, plan.target_mg) == ("skin-picking-disorder", Decimal("4.5"))
+        assert any("Yan" in s.label for s in plan.sources)
+
+    def test_every_condition_default_is_reachable_through_the_evidence_base(self) -> None:
+        from ldnderm import knowledge
+        from ldnderm.dosing.data import protocols
+
+        defaults = protocols().conditions
+        for key, default in defaults.items():
+            resolved = knowledge.condition(key).id
+            if resolved != key:  # an alias: its default must not differ from the resolved one
+                other = defaults[resolved]
+                assert (other.protocol, other.target_mg) == (default.protocol, default.target_mg)
+
+    def test_no_default_does_not_claim_no_evidence_when_doses_were_studied(self) -> None:
+        with pytest.raises(InvalidInput) as err:
+            dosing.plan("uremic-pruritus", START)
+        assert "no naltrexone dosing evidence" not in str(err.value)
+        assert "50 mg" in str(err.value)
+        with pytest.raises(InvalidInput, match="no naltrexone dosing evidence was found"):
+            dosing.plan("hidradenitis-suppurativa", START)
+
+    def test_a_protocol_other_than_the_conditions_default_is_flagged(self) -> None:
+        assert dosing.plan("psoriasis", START).warnings == []
+        plan = dosing.plan("psoriasis", START, protocol="sdn-50mg")
+        assert plan.warnings and "not the default protocol for psoriasis" in plan.warnings[0]
+
+    def test_50_mg_for_pruritus_is_one_step_not_a_titration(self) -> None:
+        plan = dosing.plan("prurigo-nodularis", date(2026, 3, 29))
+        assert [(s.dose_mg, s.end) for s in plan.steps] == [(Decimal(50), None)]

@@ -63,3 +63,9 @@ def test_json_output_is_plain_json() -> None:
 
     result = safety.screen_document({"as_of": "2026-03-01", "planned_dose_mg": 4.5})
     assert json.loads(json.dumps(result.model_dump(mode="json")))["planned_dose_mg"] == 4.5
+
+
+def test_the_age_finding_names_the_birth_date_it_came_from() -> None:
+    result = safety.screen_document({"as_of": "2026-05-10", "birth_date": "2010-01-15"})
+    lines = [e for f in result.findings for e in f.evidence]
+    assert "birth_date 2010-01-15: 16 years" in lines

@@ -92,3 +92,32 @@ class TestPhraseIndex:
         assert index.first(("a", "c", "b")) is None
         assert not index.contains_any(("x",))
         assert index.contains_any(("x", "a", "b"))
+
+
+class TestBrandsFromTheClinicianReview:
+    """Brand names a clinician types that the screen once passed as "ok" (each now sourced)."""
+
+    @pytest.mark.parametrize(
+        ("name", "ingredient"),
+        [
+            ("Robitussin AC", "codeine"),
+            ("Cheratussin AC 10 mL", "codeine"),
+            ("Guaiatussin AC", "codeine"),
+            ("Tylenol #3", "codeine"),
+            ("Tylenol No. 3", "codeine"),
+            ("co-codamol 30/500", "codeine"),
+            ("Tussionex", "hydrocodone"),
+            ("Nucynta ER 50 mg", "tapentadol"),
+            ("Zubsolv 5.7/1.4", "buprenorphine"),
+            ("Belbuca film", "buprenorphine"),
+            ("Sublocade 300 mg", "buprenorphine"),
+            ("Bunavail", "buprenorphine"),
+        ],
+    )
+    def test_the_brand_names_its_opioid(self, name: str, ingredient: str) -> None:
+        found = match(med(name=name))
+        assert found is not None and (found.ingredient, found.certainty) == (ingredient, "definite")
+
+    @pytest.mark.parametrize("name", ["Robitussin DM", "Robitussin", "Tylenol 325 mg", "Tylenol"])
+    def test_the_same_brand_family_without_an_opioid_stays_clear(self, name: str) -> None:
+        assert match(med(name=name)) is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -11,6 +14,12 @@ from ldnderm.cli.io import print_json, read_json
 if TYPE_CHECKING:
     from ldnderm.dosing import CompoundingOrder, Plan
     from ldnderm.safety import ScreenResult
+    from ldnderm.safety.data import Source
+
+# str.isdigit() accepts other scripts' digits and superscripts ("²"), which int() then rejects.
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_SEVERITY_RANK = {"contraindicated": 0, "hold": 1, "caution": 2}
+_WIDTH = 100
 
 
 def register(app: typer.Typer) -> None:
@@ -71,7 +80,7 @@ def compound(
     from ldnderm import dosing
     from ldnderm.errors import InvalidInput
 
-    if not days.strip().isdigit():
+    if not _ASCII_DIGITS.fullmatch(days.strip()):
         raise InvalidInput("days", f"{days!r} is not a whole number of days", "an integer 1-365")
     request: dict[str, Any] = {"dose_mg": dose_mg, "days": int(days), "form": form}
     if concentration is not None:
@@ -84,37 +93,91 @@ def compound(
 
 
 def _echo_screen(result: ScreenResult) -> None:
+    """Most severe finding first; each names its trigger, how strong its sources are and why."""
     typer.echo(
         f"Verdict: {result.verdict.upper()}  (as of {result.as_of}; {result.dose_band} dose)"
     )
-    for f in result.findings:
-        typer.echo(f"\n[{f.severity}] {f.title} ({f.rule}; sources: {f.source_quality})")
-        typer.echo(f"  {f.message}")
+    for note in result.notes:
+        _wrap(f"note: {note}")
+    findings = sorted(result.findings, key=lambda f: _SEVERITY_RANK[f.severity])
+    for f in findings:
+        typer.echo(f"\n[{f.severity.upper()}] {f.title} ({f.rule})")
+        # The engine appends the evidence note to the message for API readers; here it has
+        # its own line, so it is cut from the message rather than printed twice.
+        message = f.message.split(" Evidence quality: ")[0]
+        _wrap(message, "  ")
+        typer.echo("  Triggered by:")
         for line in f.evidence:
-            typer.echo(f"  - {line}")
-        for s in f.sources:
-            typer.echo(
-                f"  source: {s.label} {s.url or ''} {('doi:' + s.doi) if s.doi else ''}".rstrip()
-            )
+            _wrap(line, "    - ", "      ")
+        why = f" {f.evidence_note}" if f.evidence_note else ""
+        _wrap(f"Source quality: {f.source_quality}.{why}", "  ")
+        for src in f.sources:
+            typer.echo(f"    source: {_cite(src)}")
     typer.echo(
         f"\n{len(result.rules_evaluated)} rules evaluated; knowledge {result.knowledge_version}"
     )
 
 
 def _echo_plan(p: Plan) -> None:
-    typer.echo(f"{p.protocol_label} for {p.condition}: target {p.target_mg} mg, {p.timing}")
+    timing = _timing(p.timing)
+    typer.echo(f"{p.protocol_label} for {p.condition}: target {_n(p.target_mg)} mg, {timing}")
     if p.alternative_timing:
         typer.echo(f"  alternative timing: {p.alternative_timing}")
     for s in p.steps:
-        typer.echo(f"  {s.start} to {s.end or 'ongoing'}: {s.dose_mg} mg {s.timing}")
+        typer.echo(f"  {s.start} to {s.end or 'ongoing'}: {_n(s.dose_mg)} mg {_timing(s.timing)}")
     typer.echo(f"Visits (measures from the {p.measures_from}):")
     for v in p.visits:
-        typer.echo(f"  {v.date} week {v.week}: {v.purpose} [{', '.join(v.measures) or '-'}]")
-    typer.echo(f"Labs: {p.labs}")
+        _wrap(f"{v.date} week {v.week}: {v.purpose} [{', '.join(v.measures) or '-'}]", "  ", "    ")
+    _wrap(f"Labs: {p.labs}")
+    _wrap(f"Note: {p.note}")
+    for w in p.warnings:
+        _wrap(f"warning: {w}")
+    typer.echo("Sources:")
+    for src in p.sources:
+        typer.echo(f"  {_cite(src)}")
+    typer.echo(f"knowledge {p.knowledge_version}")
 
 
 def _echo_order(o: CompoundingOrder) -> None:
-    typer.echo(o.prescription_text)
-    typer.echo(f"Total {o.total_mg} mg from {o.tablets_50mg} x 50 mg tablets. {o.preparation}")
+    _wrap(o.prescription_text)
+    _wrap(f"Total {_n(o.total_mg)} mg from {o.tablets_50mg} x 50 mg tablets. {o.preparation}")
     for w in o.warnings:
-        typer.echo(f"warning: {w}")
+        _wrap(f"warning: {w}")
+    typer.echo("Sources:")
+    for src in o.sources:
+        typer.echo(f"  {_cite(src)}")
+
+
+def _cite(src: Source) -> str:
+    where = " ".join(
+        x
+        for x in (
+            src.url,
+            f"doi:{src.doi}" if src.doi else "",
+            f"PMID {src.pmid}" if src.pmid else "",
+        )
+        if x
+    )
+    return f"{src.label} [{src.quality}] {where}".rstrip()
+
+
+def _timing(timing: str) -> str:
+    return "at bedtime" if timing == "bedtime" else timing
+
+
+def _n(value: Decimal) -> str:
+    """4.50 -> 4.5, 3.0 -> 3, 1095.0 -> 1095."""
+    return format(value.normalize(), "f")
+
+
+def _wrap(text: str, first: str = "", rest: str | None = None) -> None:
+    typer.echo(
+        textwrap.fill(
+            text,
+            _WIDTH,
+            initial_indent=first,
+            subsequent_indent=first if rest is None else rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )

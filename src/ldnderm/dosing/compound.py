@@ -90,7 +90,9 @@ def compound(
     """
     _check_dose(dose_mg, "dose_mg")
     _check_days(days)
-    return _order([(dose_mg, days)], form, concentration_mg_ml, storage, compounded_on, "daily")
+    return _order(
+        [(dose_mg, days)], form, concentration_mg_ml, storage, compounded_on, "once daily"
+    )
 
 
 def compound_plan(
@@ -113,7 +115,7 @@ def compound_plan(
             remaining -= length
     timing = "at bedtime" if plan.timing == "bedtime" else plan.timing
     if plan.alternative_timing:
-        timing += f" (or {plan.alternative_timing})"
+        timing += f" (or in the {plan.alternative_timing})"
     return _order(lines, form, concentration_mg_ml, storage, compounded_on, timing)
 
 
@@ -165,6 +167,8 @@ def _order(
     conc: Decimal | None = None
     volume: Decimal | None = None
     batch: Decimal | None = None
+    if form == "capsule" and concentration is not None:
+        raise InvalidInput("concentration_mg_ml", "applies to the liquid form only", "omit it")
     if form == "liquid":
         conc = _check_conc(concentration or facts.liquid.default_concentration_mg_ml)
         store: Storage = storage or "refrigerated"
@@ -177,7 +181,9 @@ def _order(
             if (ln.dose_volume_ml or 0) < minimum
         ]
         volume = _up(total / conc, facts.liquid.volume_step_ml)
-        batch = facts.tablet_strength_mg * tablets / conc
+        # Whole tablets make up to this volume; 0.01 mL is finer than any measure, and the
+        # exact quotient (16.666... mL at 3 mg/mL) is unreadable on a worksheet.
+        batch = _q(facts.tablet_strength_mg * tablets / conc, "0.01")
         ids = [*facts.liquid.vehicle_sources]
         prep = (
             f"{tablets} x 50 mg naltrexone tablets in {_n(batch)} mL ({_n(conc)} mg/mL): "
@@ -196,7 +202,8 @@ def _order(
         )
     elif days > stability.days:
         warnings.append(
-            f"{days} days exceeds the {stability.days}-day beyond-use period; dispense in parts"
+            f"{days} days exceeds the {stability.days}-day beyond-use period; dispense in parts "
+            f"of at most {stability.days} days, each compounded fresh"
         )
     if all(d % facts.tablet_strength_mg == 0 for d, _ in lines):
         warnings.append("commercial 50 mg tablets supply this dose without compounding")
@@ -224,23 +231,51 @@ def _order(
 
 
 def _rx(o: CompoundingOrder, timing: str) -> str:
-    discard = f" Discard after {o.beyond_use_date}." if o.beyond_use_date else ""
+    """Prescription text: strength, quantity, then "Take <amount> by mouth <when> for N days".
+
+    When the supply outlasts the beyond-use period the text says so: one bottle or pot cannot
+    both last ``days`` days and be discarded at the beyond-use date.
+    """
     where = "in the refrigerator" if o.storage == "refrigerated" else "at room temperature"
+    parts = ""
+    if o.beyond_use_date is not None:
+        period = (o.beyond_use_date - o.compounded_on).days
+        if o.days > period:
+            parts = (
+                f" Supply of {o.days} days exceeds the {period}-day beyond-use period: dispense "
+                f"in parts of at most {period} days' supply, each compounded fresh."
+            )
+        first = "the first part " if parts else ""
+        discard = f"{parts} Discard {first}after {o.beyond_use_date}."
+    else:
+        discard = " Beyond-use date: set by the compounding pharmacy (no sourced stability data)."
     if o.form == "liquid" and o.concentration_mg_ml is not None:
-        take = "; then ".join(
-            f"{_n(ln.dose_volume_ml)} mL ({_n(ln.dose_mg)} mg) for {ln.days} days" for ln in o.lines
-        )
+        amounts = [f"{_n(ln.dose_volume_ml)} mL ({_n(ln.dose_mg)} mg)" for ln in o.lines]
         return (
             f"Naltrexone {_n(o.concentration_mg_ml)} mg/mL oral liquid (compounded). "
-            f"Dispense {_n(o.volume_ml)} mL. Take {take}, by mouth {timing}. "
+            f"Dispense {_n(o.volume_ml)} mL in total. {_take(amounts, o.lines, timing)} "
             f"Shake well; store {where}, protected from light.{discard}"
         )
-    take = "; then ".join(f"one {_n(ln.dose_mg)} mg capsule for {ln.days} days" for ln in o.lines)
+    amounts = [f"one {_n(ln.dose_mg)} mg capsule" for ln in o.lines]
     strengths = ", ".join(dict.fromkeys(f"{_n(ln.dose_mg)} mg" for ln in o.lines))
     return (
-        f"Naltrexone {strengths} capsules (compounded). Dispense {o.capsules} capsules. "
-        f"Take {take}, by mouth {timing}. Store {where}, protected from light.{discard}"
+        f"Naltrexone {strengths} capsules (compounded). Dispense {o.capsules} capsules in total. "
+        f"{_take(amounts, o.lines, timing)} Store {where}, protected from light.{discard}"
     )
+
+
+def _take(amounts: list[str], lines: list[Line], timing: str) -> str:
+    """One dose: "Take X by mouth <timing> for N days." Several: the timing once, then steps."""
+    if len(lines) == 1:
+        return f"Take {amounts[0]} by mouth {timing} for {_days(lines[0].days)}."
+    steps = "; then ".join(
+        f"{a} for {_days(ln.days)}" for a, ln in zip(amounts, lines, strict=True)
+    )
+    return f"Take by mouth {timing}: {steps}."
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
 
 
 def _stability(options: list[Stability], storage: str, conc: Decimal | None) -> Stability | None:

@@ -67,6 +67,7 @@ class Plan(_Frozen):
     note: str
     sources: list[Source]
     knowledge_version: str
+    warnings: list[str] = []
 
     @field_serializer("target_mg")
     def _target(self, value: Decimal) -> float:
@@ -124,7 +125,15 @@ def plan(
     ]
     ids = [*proto.sources, *(default.sources if default.protocol == proto.id else [])]
     ids += [s for v in proto.visits for s in v.sources] + proto.lab_sources
+    warnings = []
+    if default.protocol != proto.id:
+        warnings.append(
+            f"{proto.id} is not the default protocol for {condition_id}: its sources back the "
+            f"protocol, not its use in this condition; check the doses reported for it "
+            f"(ldnderm evidence {condition_id})"
+        )
     return Plan(
+        warnings=warnings,
         condition=condition_id,
         protocol=proto.id,
         protocol_label=proto.label,
@@ -187,15 +196,33 @@ def _protocol(protocol_id: str | None, condition_id: str) -> Protocol:
     data = protocols()
     ids = [p.id for p in data.protocols]
     if protocol_id is None:
-        raise InvalidInput(
-            "protocol",
-            f"no default protocol for {condition_id}: no naltrexone dosing evidence was found",
-            ", ".join(ids),
-        )
+        raise InvalidInput("protocol", _no_default(condition_id), ", ".join(ids))
     proto = data.protocol(protocol_id)
     if proto is None:
         raise NotFound("protocol", protocol_id, ids)
     return proto
+
+
+def _no_default(condition_id: str) -> str:
+    """Why there is no default protocol: say "no dosing evidence" only when that is true.
+
+    Conditions whose literature regimens (evidence knowledge base) are not set up as a default
+    here (uremic or cholestatic itch, trichotillomania, ...) did have naltrexone doses studied;
+    the clinician is pointed to them instead of being told that none exist.
+    """
+    try:
+        from ldnderm import knowledge
+
+        regimens = knowledge.condition(condition_id).regimens
+    except (NotFound, KnowledgeDataError):
+        regimens = []
+    if not regimens:
+        return f"no default protocol for {condition_id}: no naltrexone dosing evidence was found"
+    doses = "; ".join(r.label for r in regimens)
+    return (
+        f"no default protocol for {condition_id}; the literature used: {doses} "
+        f"(ldnderm evidence {condition_id}); choose a protocol explicitly"
+    )
 
 
 def _condition(key: str) -> tuple[str, list[str], MeasuresFrom]:

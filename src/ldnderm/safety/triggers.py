@@ -189,7 +189,7 @@ def _renal(p: Profile, t: RenalLevels) -> list[str]:
 
 def _age_below(p: Profile, t: AgeBelow) -> list[str]:
     age = p.age_years
-    source = "birth_date" if p.birth_date else "age"
+    source = f"birth_date {p.birth_date}" if p.birth_date else "age"
     return [f"{source}: {age} years"] if age is not None and age < t.years else []
 
 
