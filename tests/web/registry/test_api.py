@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from ldnderm.web.accounts.models import User
+from ldnderm.web.registry.models import Patient
 from tests.web.registry.personas import Record, login
 
 pytestmark = pytest.mark.db
@@ -142,3 +143,104 @@ def test_clinic_and_ownership_fields_cannot_be_written(
         "clinic_id": canary.patient.clinic_id,
     }
     assert send(login(alice), "POST", "/api/v1/patients", body).status_code == 422
+
+
+# -- found by the schema fuzzer (tests/web/test_api_fuzz.py) ---------------------------------
+
+HUGE = 2**70  # past the 64-bit integers SQLite and PostgreSQL hold
+
+
+@pytest.mark.parametrize(
+    ("route", "field"),
+    [
+        ("/api/v1/assessments", "visit_id"),
+        ("/api/v1/assessments", "patient_id"),
+        ("/api/v1/courses", "patient_id"),
+        ("/api/v1/visits", "course_id"),
+        ("/api/v1/adverse-events", "course_id"),
+    ],
+)
+def test_an_id_filter_too_large_for_the_database_is_a_422(
+    alice: User, mine: Record, route: str, field: str
+) -> None:
+    # Was a 500: the foreign-key lookup raised OverflowError on SQLite.
+    answer = login(alice).get(f"{route}?{field}={HUGE}")
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", field]
+
+
+@pytest.mark.parametrize("route", ["/api/v1/patients", "/api/v1/visits", "/api/v1/courses"])
+def test_an_offset_past_any_table_is_an_empty_page(alice: User, mine: Record, route: str) -> None:
+    # Was a 500: OFFSET beyond 64 bits raised OverflowError on SQLite.
+    answer = login(alice).get(f"{route}?offset={HUGE}")
+    assert answer.status_code == 200
+    assert answer.json()["items"] == [] and answer.json()["count"] >= 1
+
+
+def test_a_body_id_too_large_for_the_database_is_a_422(alice: User, mine: Record) -> None:
+    body = {"patient_id": HUGE, "visit_date": "2026-02-02"}
+    answer = send(login(alice), "POST", "/api/v1/visits", body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "payload", "patient_id"]
+
+
+def test_a_path_id_too_large_for_the_database_is_not_found(alice: User, mine: Record) -> None:
+    c = login(alice)
+    for route in ("patients", "courses", "visits", "assessments", "adverse-events"):
+        assert c.get(f"/api/v1/{route}/{HUGE}").status_code == 404
+
+
+def test_a_nul_in_text_is_a_422_naming_the_field(alice: User, mine: Record) -> None:
+    # Was a 500 on PostgreSQL, which refuses NUL in text (DataError).
+    body = {"mrn": "A-\x00-1", "given_name": "x", "family_name": "y"}
+    answer = send(login(alice), "POST", "/api/v1/patients", body)
+    assert answer.status_code == 422
+    detail = answer.json()["detail"][0]
+    assert detail["loc"] == ["body", "payload", "mrn"] and "NUL character" in detail["msg"]
+    assert not Patient.objects.filter(given_name="x").exists()
+
+
+def test_a_nul_in_a_search_is_a_422_naming_the_field(alice: User, mine: Record) -> None:
+    # Was a 500 on PostgreSQL: the search and its audit event carried the NUL.
+    answer = login(alice).get("/api/v1/patients", {"q": "Own\x00"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "q"]
+
+
+@pytest.mark.parametrize(
+    ("text", "what"), [("\x00", "NUL character"), ("\ud800", "unpaired surrogate")]
+)
+def test_unstorable_text_nested_in_responses_is_a_422_naming_the_item(
+    alice: User, mine: Record, text: str, what: str
+) -> None:
+    # Free-form JSON (``responses: Any``) was stored as sent: a 500 on PostgreSQL for NUL, on
+    # both databases for a lone surrogate (not UTF-8). Typed text fields already refused those.
+    url = f"/api/v1/assessments/{mine.assessment.pk}"
+    answer = send(login(alice), "PATCH", url, {"responses": {"score": 3, "note": ["ok", text]}})
+    assert answer.status_code == 422
+    detail = answer.json()["detail"][0]
+    assert detail["loc"] == ["body", "payload", "responses"]
+    assert "note.1" in detail["msg"] and what in detail["msg"]
+    mine.assessment.refresh_from_db()
+    assert mine.assessment.responses == {"score": 8}  # unchanged
+
+
+@pytest.mark.parametrize(
+    ("route", "field"),
+    [("patients", "given_name"), ("visits", "notes"), ("adverse-events", "term")],
+)
+def test_a_patch_cannot_null_a_required_field(
+    alice: User, mine: Record, route: str, field: str
+) -> None:
+    # Was a 409 "conflicts with an existing record": the NOT NULL constraint refused the save.
+    ids = {
+        "patients": mine.patient.pk,
+        "visits": mine.visit.pk,
+        "adverse-events": mine.adverse_event.pk,
+    }
+    answer = send(login(alice), "PATCH", f"/api/v1/{route}/{ids[route]}", {field: None})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "payload", field]
+    mine.adverse_event.refresh_from_db()
+    mine.patient.refresh_from_db()
+    assert mine.adverse_event.term == "Vivid dreams" and mine.patient.given_name == "Test"

@@ -46,6 +46,12 @@ class TestTokens:
         ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
         assert Client().get("/api/v1/patients", headers=_bearer(token)).status_code == 401
 
+    def test_a_nul_in_the_credentials_is_a_422(self, alice: User) -> None:
+        # Was a 500 on PostgreSQL: the user lookup and django-axes' record carried the NUL.
+        answer = _token("ali\x00ce")
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["loc"] == ["body", "payload", "username"]
+
     def test_the_holder_revokes_a_token(self, alice: User, mine: Record) -> None:
         token = _token().json()["token"]
         other = _token().json()["token"]

@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from ldnderm.web.api.auth import AUTH, patient_scope
-from ldnderm.web.api.registry_schemas import PatientDetail, PatientOut, PatientPage
+from ldnderm.web.api.registry_schemas import (
+    PatientDetail,
+    PatientOut,
+    PatientPage,
+    StorableSchema,
+)
 from ldnderm.web.registry.access import scope_for
 from ldnderm.web.registry.inputs import PatientIn, PatientPatch
 from ldnderm.web.registry.models import Patient
@@ -20,7 +25,7 @@ router = Router(tags=["patients"], auth=AUTH)
 aggregates = Router(tags=["aggregates"], auth=AUTH)
 
 
-class PatientFilters(Schema):
+class PatientFilters(StorableSchema):
     q: str = ""
     condition_id: str = ""
     active: bool | None = None

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from ldnderm.web.api.auth import AUTH, patient_scope
 from ldnderm.web.api.registry_schemas import (
@@ -20,6 +20,7 @@ from ldnderm.web.api.registry_schemas import (
     CoursePage,
     DoseOut,
     ResponsesIn,
+    StorableSchema,
     VisitOut,
     VisitPage,
 )
@@ -32,6 +33,7 @@ from ldnderm.web.registry.inputs import (
     CourseIn,
     CourseStopIn,
     DoseIn,
+    RowId,
     VisitIn,
     VisitPatch,
 )
@@ -55,31 +57,31 @@ assessments = Router(tags=["assessments"], auth=AUTH)
 adverse_events = Router(tags=["adverse events"], auth=AUTH)
 
 
-class Paging(Schema):
+class Paging(StorableSchema):
     offset: int = 0
     limit: int = 50
 
 
 class CourseFilters(Paging):
-    patient_id: int | None = None
+    patient_id: RowId | None = None
     condition_id: str = ""
     active: bool | None = None
 
 
 class VisitFilters(Paging):
-    patient_id: int | None = None
-    course_id: int | None = None
+    patient_id: RowId | None = None
+    course_id: RowId | None = None
 
 
 class AssessmentFilters(Paging):
-    patient_id: int | None = None
-    visit_id: int | None = None
+    patient_id: RowId | None = None
+    visit_id: RowId | None = None
     measure_id: str = ""
 
 
 class AdverseEventFilters(Paging):
-    patient_id: int | None = None
-    course_id: int | None = None
+    patient_id: RowId | None = None
+    course_id: RowId | None = None
     grade: int | None = None
 
 

@@ -9,8 +9,15 @@ from typing import Any
 
 from ninja import Schema
 
+from ldnderm.web.registry.inputs import Storable
 
-class TokenIn(Schema):
+
+class StorableSchema(Schema, Storable):
+    """An API input whose text must be storable: NUL or an unpaired surrogate is a 422 naming
+    the field (PostgreSQL would refuse it with a DataError, a 500)."""
+
+
+class TokenIn(StorableSchema):
     username: str
     password: str
 
@@ -137,5 +144,5 @@ class AdverseEventPage(Schema):
     count: int
 
 
-class ResponsesIn(Schema):
+class ResponsesIn(StorableSchema):
     responses: Any

@@ -8,17 +8,77 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
 
 _TEXT = 4000
 
+MAX_ID = 2**63 - 1
+"""The largest id a BigAutoField holds (SQLite INTEGER and PostgreSQL bigint alike). A larger
+integer is not an unknown id but one no database can compare: SQLite raises OverflowError."""
 
-class _In(BaseModel):
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def storable(value: Any) -> Any:
+    """``value`` unchanged, or ValueError naming where it holds text no database can store.
+
+    PostgreSQL refuses NUL in text and JSON; neither database encodes an unpaired surrogate
+    (``"\\ud800"`` is valid JSON but not UTF-8). Nested mappings and lists are searched, keys
+    included, so free-form payloads (``responses``, ``profile``) are checked too.
+    """
+    problem = _unstorable(value, ())
+    if problem is not None:
+        where, what = problem
+        at = f" at {'.'.join(where)}" if where else ""
+        raise ValueError(f"text{at} contains {what}, which cannot be stored")
+    return value
+
+
+def _unstorable(value: Any, where: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            return where, "a NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where, "an unpaired surrogate"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _unstorable(key, where) or _unstorable(item, (*where, str(key)))
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _unstorable(item, (*where, str(i)))
+            if found is not None:
+                return found
+    return None
+
+
+class Storable(BaseModel):
+    """Every field's text must be storable (see :func:`storable`): a 422 naming the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return storable(value)
+
+
+class _In(Storable):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _not_null(value: Any) -> Any:
+    """A patch may leave a required column out, but not set it to null (the database would
+    refuse the NULL: an IntegrityError, answered as a misleading 409)."""
+    if value is None:
+        raise ValueError("may be left out, but not set to null")
+    return value
 
 
 class PatientIn(_In):
@@ -37,9 +97,11 @@ class PatientPatch(_In):
     sex: Patient.Sex | None = None
     notes: str | None = Field(None, max_length=_TEXT)
 
+    _required = field_validator("given_name", "family_name", "sex", "notes")(_not_null)
+
 
 class CourseIn(_In):
-    patient_id: int
+    patient_id: RowId
     condition_id: str = Field(min_length=1, max_length=80)
     protocol_id: str = Field("", max_length=80)
     started_on: dt.date
@@ -66,8 +128,8 @@ class DoseIn(_In):
 class VisitIn(_In):
     """A visit and the measures taken at it: ``assessments`` maps measure id to raw responses."""
 
-    patient_id: int
-    course_id: int | None = None
+    patient_id: RowId
+    course_id: RowId | None = None
     visit_date: dt.date
     notes: str = Field("", max_length=_TEXT)
     assessments: dict[str, Any] = Field(default_factory=dict, max_length=20)
@@ -77,16 +139,18 @@ class VisitPatch(_In):
     visit_date: dt.date | None = None
     notes: str | None = Field(None, max_length=_TEXT)
 
+    _required = field_validator("visit_date", "notes")(_not_null)
+
 
 class AssessmentIn(_In):
-    visit_id: int
+    visit_id: RowId
     measure_id: str = Field(min_length=1, max_length=40)
     responses: Any
 
 
 class AdverseEventIn(_In):
-    patient_id: int
-    course_id: int | None = None
+    patient_id: RowId
+    course_id: RowId | None = None
     term: str = Field(min_length=1, max_length=120)
     grade: int = Field(ge=1, le=5)
     onset_on: dt.date
@@ -109,3 +173,5 @@ class AdverseEventPatch(_In):
     relatedness: AdverseEvent.Relatedness | None = None
     action: AdverseEvent.ActionTaken | None = None
     notes: str | None = Field(None, max_length=_TEXT)
+
+    _required = field_validator("term", "grade", "relatedness", "action", "notes")(_not_null)

@@ -12,6 +12,9 @@ from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
 M = TypeVar("M", bound=models.Model)
 
 MAX_PAGE = 200
+# Past any table's end, yet small enough that OFFSET + LIMIT fits the 64-bit integer SQLite and
+# PostgreSQL bind (a larger offset was an OverflowError on SQLite, a 500).
+MAX_OFFSET = 2**62
 
 
 def audit(scope: Scope, action: str, obj: models.Model, **detail: Any) -> None:
@@ -20,8 +23,9 @@ def audit(scope: Scope, action: str, obj: models.Model, **detail: Any) -> None:
 
 
 def page(qs: models.QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:
-    """One page of ``qs`` and the total count; ``limit`` is capped at :data:`MAX_PAGE`."""
-    offset = max(0, offset)
+    """One page of ``qs`` and the total count; ``limit`` is capped at :data:`MAX_PAGE` and
+    ``offset`` kept within 0 .. :data:`MAX_OFFSET` (beyond the end, the page is empty)."""
+    offset = max(0, min(offset, MAX_OFFSET))
     limit = max(1, min(limit, MAX_PAGE))
     return list(qs[offset : offset + limit]), qs.count()
 
