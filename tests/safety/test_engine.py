@@ -69,3 +69,34 @@ def test_the_age_finding_names_the_birth_date_it_came_from() -> None:
     result = safety.screen_document({"as_of": "2026-05-10", "birth_date": "2010-01-15"})
     lines = [e for f in result.findings for e in f.evidence]
     assert "birth_date 2010-01-15: 16 years" in lines
+
+
+def test_extended_release_buprenorphine_evidence_names_the_stop_date_and_window() -> None:
+    result = safety.screen_document(
+        {
+            "as_of": "2026-03-01",
+            "medications": [
+                {"name": "cetirizine"},
+                {"name": "Sublocade 100 mg", "end": "2025-08-13"},
+            ],
+        }
+    )
+    (finding,) = result.findings
+    assert finding.rule == "buprenorphine-extended-release" and finding.severity == "hold"
+    assert finding.evidence == [
+        "medications[1]: Sublocade 100 mg, stopped 2025-08-13 (200 days ago; window 365 days)"
+    ]
+    assert finding.source_quality == "weak"
+    assert "Evidence quality: weak" in finding.message
+    assert "must not be" in finding.message and "365 days" in finding.message
+
+
+def test_medication_recent_trigger_validates_its_parameters() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    validate_trigger({"kind": "medication_recent", "names": ["Sublocade"], "within_days": 30})
+    with pytest.raises(ValidationError):
+        validate_trigger({"kind": "medication_recent", "names": [], "within_days": 30})
+    with pytest.raises(ValidationError):
+        validate_trigger({"kind": "medication_recent", "names": ["Sublocade"], "within_days": 0})

@@ -111,6 +111,9 @@ class TestBrandsFromTheClinicianReview:
             ("Zubsolv 5.7/1.4", "buprenorphine"),
             ("Belbuca film", "buprenorphine"),
             ("Sublocade 300 mg", "buprenorphine"),
+            ("Brixadi 128 mg monthly", "buprenorphine"),
+            ("Buvidal weekly", "buprenorphine"),
+            ("Probuphine implant", "buprenorphine"),
             ("Bunavail", "buprenorphine"),
         ],
     )

@@ -15,6 +15,7 @@ from ldnderm import safety
 
 AS_OF = "2026-03-01"
 OPIOID = "opioid-current-or-recent"
+XR_BUP = "buprenorphine-extended-release"
 
 VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     # each opioid class
@@ -39,6 +40,24 @@ VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("buprenorphine stopped 13 days ago", {"medications": [{"name": "buprenorphine", "end": "2026-02-16"}]}, "contraindicated", {OPIOID}),
     ("buprenorphine stopped 14 days ago", {"medications": [{"name": "buprenorphine", "end": "2026-02-15"}]}, "ok", set()),
     ("opioid ending today is current", {"medications": [{"name": "codeine", "end": AS_OF}]}, "contraindicated", {OPIOID}),
+    # extended-release (depot) injectable and implanted buprenorphine: the 14-day interval does not apply
+    ("Sublocade last injection 20 days ago", {"medications": [{"name": "Sublocade 100 mg", "end": "2026-02-09"}]}, "hold", {XR_BUP}),
+    ("Sublocade last injection 200 days ago", {"medications": [{"name": "Sublocade 300 mg", "end": "2025-08-13"}]}, "hold", {XR_BUP}),
+    ("Sublocade last injection 364 days ago", {"medications": [{"name": "Sublocade", "end": "2025-03-02"}]}, "hold", {XR_BUP}),
+    ("Sublocade last injection 365 days ago (window edge)", {"medications": [{"name": "Sublocade", "end": "2025-03-01"}]}, "ok", set()),
+    ("Sublocade last injection 400 days ago", {"medications": [{"name": "Sublocade", "end": "2025-01-25"}]}, "ok", set()),
+    ("Sublocade last injection 10 days ago", {"medications": [{"name": "Sublocade", "end": "2026-02-19"}]}, "contraindicated", {OPIOID, XR_BUP}),
+    ("Brixadi monthly in use", {"medications": [{"name": "Brixadi 128 mg monthly"}]}, "contraindicated", {OPIOID, XR_BUP}),
+    ("Brixadi weekly stopped 30 days ago", {"medications": [{"name": "Brixadi weekly 24 mg", "end": "2026-01-30"}]}, "hold", {XR_BUP}),
+    ("Buvidal stopped 90 days ago", {"medications": [{"name": "Buvidal", "end": "2025-12-01"}]}, "hold", {XR_BUP}),
+    ("generic extended-release injection, 200 days ago", {"medications": [{"name": "buprenorphine extended-release injection 300 mg", "end": "2025-08-13"}]}, "hold", {XR_BUP}),
+    ("buprenorphine depot, 20 days ago", {"medications": [{"name": "Buprenorphine depot", "atc": "N07BC01", "end": "2026-02-09"}]}, "hold", {XR_BUP}),
+    ("Probuphine implant removed 30 days ago", {"medications": [{"name": "Probuphine implant", "end": "2026-01-30"}]}, "hold", {XR_BUP}),
+    ("Sublocade planned next month", {"medications": [{"name": "Sublocade", "start": "2026-04-01"}]}, "contraindicated", {OPIOID, XR_BUP}),
+    ("oral buprenorphine stopped 20 days ago", {"medications": [{"name": "buprenorphine 8 mg sublingual", "end": "2026-02-09"}]}, "ok", set()),
+    ("Suboxone film stopped 20 days ago", {"medications": [{"name": "Suboxone 8/2 mg film", "end": "2026-02-09"}]}, "ok", set()),
+    ("Butrans patch stopped 20 days ago", {"medications": [{"name": "Butrans 10 mcg/h patch", "end": "2026-02-09"}]}, "ok", set()),
+    ("Lupron Depot is not buprenorphine", {"medications": [{"name": "Lupron Depot 22.5 mg"}]}, "ok", set()),
     # look-alikes and the loperamide decision
     ("dextromethorphan", {"medications": [{"name": "dextromethorphan syrup"}]}, "ok", set()),
     ("Robitussin DM in the antitussive group", {"medications": [{"name": "Robitussin DM", "atc": "R05DA"}]}, "ok", set()),

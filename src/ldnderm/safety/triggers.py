@@ -87,6 +87,14 @@ class Allergy(_Params):
     names: list[str] = Field(min_length=1)
 
 
+class MedicationRecent(_Params):
+    """Medicines named by a phrase in ``names`` in use, planned, or stopped fewer than
+    ``within_days`` days ago (``end`` is the last dose, injection or removal date)."""
+
+    names: list[str] = Field(min_length=1)
+    within_days: int = Field(ge=1)
+
+
 Evaluate = Callable[[Profile, Any], list[str]]
 
 
@@ -205,6 +213,23 @@ def _medication_name(p: Profile, t: MedicationName) -> list[str]:
     return found + ([_dose_note(p)] if found and t.dose_band != "any" else [])
 
 
+def _medication_recent(p: Profile, t: MedicationRecent) -> list[str]:
+    targets = [normalise(n) for n in t.names]
+    found = []
+    for i, med in enumerate(p.medications):
+        if not med.name or not _has_any(med.name, targets):
+            continue
+        status = _status(med.start, med.end, p.as_of)
+        if status is None:
+            assert med.end is not None
+            days = (p.as_of - med.end).days
+            if days >= t.within_days:
+                continue
+            status = f"stopped {med.end} ({days} days ago; window {t.within_days} days)"
+        found.append(f"medications[{i}]: {med.describe()}, {status}")
+    return found
+
+
 def _current_or_planned(start: date | None, end: date | None, as_of: date) -> bool:
     return _status(start, end, as_of) is not None
 
@@ -234,6 +259,7 @@ TRIGGERS: dict[str, TriggerKind] = {
     "age_below": TriggerKind(AgeBelow, _age_below),
     "medication_name": TriggerKind(MedicationName, _medication_name),
     "allergy": TriggerKind(Allergy, _allergy),
+    "medication_recent": TriggerKind(MedicationRecent, _medication_recent),
 }
 """Trigger kind name -> parameter model and evaluator."""
 
