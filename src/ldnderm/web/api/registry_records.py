@@ -88,6 +88,11 @@ class AdverseEventFilters(Paging):
 M = TypeVar("M", bound=Model)
 
 
+def _where(qs: QuerySet[M], **lookups: Any) -> QuerySet[M]:
+    """``qs`` filtered by the lookups whose filter was given (not ``None``, not empty)."""
+    return qs.filter(**{k: v for k, v in lookups.items() if v is not None and v != ""})
+
+
 def _read(scope: Scope, obj: M) -> M:
     audit(scope, Action.READ, obj)
     return obj
@@ -104,13 +109,12 @@ def _courses(scope: Scope) -> QuerySet[TreatmentCourse]:
 @declare("patient_data")
 def list_courses(request: HttpRequest, f: Query[CourseFilters]) -> dict[str, Any]:
     scope = patient_scope(request)
-    qs = _courses(scope)
-    if f.patient_id is not None:
-        qs = qs.filter(patient_id=f.patient_id)
-    if f.condition_id:
-        qs = qs.filter(condition_id=f.condition_id)
-    if f.active is not None:
-        qs = qs.filter(stopped_on__isnull=f.active)
+    qs = _where(
+        _courses(scope),
+        patient_id=f.patient_id,
+        condition_id=f.condition_id,
+        stopped_on__isnull=f.active,
+    )
     items, count = audited_page(scope, qs, f.offset, f.limit)
     return {"items": items, "count": count}
 
@@ -179,11 +183,7 @@ def _visits(scope: Scope) -> QuerySet[Visit]:
 @declare("patient_data")
 def list_visits(request: HttpRequest, f: Query[VisitFilters]) -> dict[str, Any]:
     scope = patient_scope(request)
-    qs = _visits(scope)
-    if f.patient_id is not None:
-        qs = qs.filter(patient_id=f.patient_id)
-    if f.course_id is not None:
-        qs = qs.filter(course_id=f.course_id)
+    qs = _where(_visits(scope), patient_id=f.patient_id, course_id=f.course_id)
     items, count = audited_page(scope, qs, f.offset, f.limit)
     return {"items": items, "count": count}
 
@@ -229,13 +229,12 @@ def _assessments(scope: Scope) -> QuerySet[Assessment]:
 @declare("patient_data")
 def list_assessments(request: HttpRequest, f: Query[AssessmentFilters]) -> dict[str, Any]:
     scope = patient_scope(request)
-    qs = _assessments(scope)
-    if f.patient_id is not None:
-        qs = qs.filter(visit__patient_id=f.patient_id)
-    if f.visit_id is not None:
-        qs = qs.filter(visit_id=f.visit_id)
-    if f.measure_id:
-        qs = qs.filter(measure_id=f.measure_id)
+    qs = _where(
+        _assessments(scope),
+        visit__patient_id=f.patient_id,
+        visit_id=f.visit_id,
+        measure_id=f.measure_id,
+    )
     items, count = audited_page(scope, qs, f.offset, f.limit)
     return {"items": items, "count": count}
 
@@ -278,13 +277,9 @@ def delete_assessment(request: HttpRequest, assessment_id: int) -> Status[None]:
 @declare("patient_data")
 def list_adverse_events(request: HttpRequest, f: Query[AdverseEventFilters]) -> dict[str, Any]:
     scope = patient_scope(request)
-    qs = scope.rows(AdverseEvent)
-    if f.patient_id is not None:
-        qs = qs.filter(patient_id=f.patient_id)
-    if f.course_id is not None:
-        qs = qs.filter(course_id=f.course_id)
-    if f.grade is not None:
-        qs = qs.filter(grade=f.grade)
+    qs = _where(
+        scope.rows(AdverseEvent), patient_id=f.patient_id, course_id=f.course_id, grade=f.grade
+    )
     items, count = audited_page(scope, qs, f.offset, f.limit)
     return {"items": items, "count": count}
 

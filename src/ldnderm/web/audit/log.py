@@ -25,6 +25,18 @@ class Actor:
     path: str = ""
 
     @classmethod
+    def for_user(cls, request: HttpRequest | None, user: Any) -> Actor:
+        """``user`` acting in ``request`` (which may not carry ``user`` yet, as in sign-in
+        signals); ``user=None`` is an unknown person, e.g. a failed log-in."""
+        return cls(
+            user_id=user.pk if user is not None else None,
+            username=user.get_username() if user is not None else "",
+            clinic_id=getattr(user, "clinic_id", None),
+            request_id=getattr(request, "request_id", "") if request is not None else "",
+            path=request.path[:300] if request is not None else "",
+        )
+
+    @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
         user = request.user
         authenticated = bool(user.is_authenticated)
@@ -46,18 +58,9 @@ def record(
     **detail: Any,
 ) -> AuditEvent:
     """Append one audit event."""
-    return AuditEvent.objects.create(
-        user_id=actor.user_id,
-        username=actor.username,
-        clinic_id=actor.clinic_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id)[:40],
-        patient_id=patient_id,
-        request_id=actor.request_id,
-        path=actor.path,
-        detail=detail,
-    )
+    event = _event(actor, action, object_type, object_id, patient_id, detail)
+    event.save()
+    return event
 
 
 def record_many(
@@ -73,17 +76,29 @@ def bulk_record(
 ) -> None:
     """Append one event per ``(object_type, object_id, patient_id)`` in one ``INSERT``."""
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            user_id=actor.user_id,
-            username=actor.username,
-            clinic_id=actor.clinic_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id)[:40],
-            patient_id=patient_id,
-            request_id=actor.request_id,
-            path=actor.path,
-            detail=detail,
-        )
+        _event(actor, action, object_type, object_id, patient_id, detail)
         for object_type, object_id, patient_id in rows
+    )
+
+
+def _event(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    patient_id: int | None,
+    detail: dict[str, Any],
+) -> AuditEvent:
+    """An unsaved audit row: the one place an actor and an action become columns."""
+    return AuditEvent(
+        user_id=actor.user_id,
+        username=actor.username,
+        clinic_id=actor.clinic_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:40],
+        patient_id=patient_id,
+        request_id=actor.request_id,
+        path=actor.path,
+        detail=detail,
     )
