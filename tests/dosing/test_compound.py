@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ldnderm import dosing
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 
 DAY = date(2026, 3, 2)
 

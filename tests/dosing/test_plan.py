@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 
 from ldnderm import dosing
-from ldnderm.errors import InvalidInput, NotFound
+from ldnderm.kernel.errors import InvalidInput, NotFound
 
 START = date(2026, 3, 2)
 
@@ -124,12 +124,12 @@ class TestClinicianReview:
         assert any("Yan" in s.label for s in plan.sources)
 
     def test_every_condition_default_is_reachable_through_the_evidence_base(self) -> None:
-        from ldnderm import knowledge
+        from ldnderm import evidence
         from ldnderm.dosing.data import protocols
 
         defaults = protocols().conditions
         for key, default in defaults.items():
-            resolved = knowledge.condition(key).id
+            resolved = evidence.condition(key).id
             if resolved != key:  # an alias: its default must not differ from the resolved one
                 other = defaults[resolved]
                 assert (other.protocol, other.target_mg) == (default.protocol, default.target_mg)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ldnderm import measures
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 
 BANDS = ["mild", "moderate", "severe"]
 

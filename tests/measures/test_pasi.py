@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ldnderm import measures
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 
 REGIONS = ("head", "upper_limbs", "trunk", "lower_limbs")
 SIGNS = ("erythema", "induration", "desquamation")

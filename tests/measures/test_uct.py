@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ldnderm import measures
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 
 
 def items(q1: Any, q2: Any, q3: Any, q4: Any) -> dict[str, Any]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ldnderm import safety
-from ldnderm.knowledge.version import knowledge_version
+from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import load
-from ldnderm.safety.triggers import TRIGGERS, validate_trigger
+from ldnderm.safety.trigger_params import parse_trigger as validate_trigger
+from ldnderm.safety.triggers import TRIGGERS
 
 
 def test_every_rule_has_a_seen_source_with_a_locator() -> None:
@@ -53,7 +54,7 @@ def test_findings_carry_evidence_paths_into_the_profile() -> None:
 def test_unknown_trigger_kinds_are_rejected_at_load() -> None:
     import pytest
 
-    with pytest.raises(ValueError, match="unknown trigger kind"):
+    with pytest.raises(ValueError, match="does not match any of the expected tags"):
         validate_trigger({"kind": "if_chain"})
     assert "opioid_use" in TRIGGERS
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ldnderm import safety
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.safety.fhir import profile_document, resources_document
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"

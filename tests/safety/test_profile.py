@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.safety import read_profile
 
 

@@ -45,7 +45,7 @@ class TestStudiesAndVersion:
         assert client.get("/api/v1/studies/albers").status_code == 404
 
     def test_the_version_matches_the_footer_version(self, client: Client) -> None:
-        from ldnderm.knowledge.version import knowledge_version
+        from ldnderm.kernel.version import knowledge_version
 
         body = client.get("/api/v1/knowledge/version").json()
         assert body["knowledge_version"] == knowledge_version()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from ldnderm.knowledge.version import knowledge_version
+from ldnderm.kernel.version import knowledge_version
 
 pytestmark = pytest.mark.db
 

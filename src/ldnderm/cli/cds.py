@@ -27,8 +27,8 @@ def card(
     """Answer a hook request as the service would, with the cards as JSON or as text."""
     from datetime import date
 
-    from ldnderm.errors import InvalidInput
     from ldnderm.interop import cdshooks
+    from ldnderm.kernel.errors import InvalidInput
 
     body = read_json(request_file, "REQUEST_FILE")
     hook = body.get("hook") if isinstance(body, dict) else None

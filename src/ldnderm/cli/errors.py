@@ -8,7 +8,7 @@ import traceback
 
 import typer
 
-from ldnderm.errors import InvalidInput, KnowledgeDataError, LdnDermError, NotFound
+from ldnderm.kernel.errors import InvalidInput, KnowledgeDataError, LdnDermError, NotFound
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 

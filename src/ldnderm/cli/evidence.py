@@ -20,18 +20,18 @@ def evidence(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show what the literature says about naltrexone for a condition, graded, with sources."""
-    from ldnderm import knowledge
-    from ldnderm.knowledge import views
+    from ldnderm import evidence
+    from ldnderm.evidence import presenters
 
-    kb = knowledge.base()
+    kb = evidence.base()
     if condition is None:
-        rows = views.condition_list(kb)
+        rows = presenters.condition_list(kb)
         if json_out:
             print_json({"conditions": rows, "knowledge_version": _version()})
             return
         _echo_list(rows)
         return
-    detail = views.condition_detail(kb.condition(condition), kb)
+    detail = presenters.condition_detail(kb.condition(condition), kb)
     if json_out:
         print_json(detail)
         return
@@ -39,7 +39,7 @@ def evidence(
 
 
 def _version() -> str:
-    from ldnderm.knowledge.version import knowledge_version
+    from ldnderm.kernel.version import knowledge_version
 
     return knowledge_version()
 

@@ -50,7 +50,7 @@ def export(
     from ldnderm.web import runtime
 
     runtime.setup()
-    from ldnderm.errors import NotFound
+    from ldnderm.kernel.errors import NotFound
     from ldnderm.web.fhir import services
     from ldnderm.web.registry.models import Patient
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 
 
 def read_json(source: str, field: str = "FILE") -> Any:

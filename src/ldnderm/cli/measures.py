@@ -50,7 +50,7 @@ def compare(
     from ldnderm import measures
 
     if baseline == "-" and followup == "-":
-        from ldnderm.errors import InvalidInput
+        from ldnderm.kernel.errors import InvalidInput
 
         raise InvalidInput("FOLLOWUP", "only one of BASELINE and FOLLOWUP can be read from stdin")
     instrument = measures.get(measure)

@@ -35,7 +35,7 @@ def screen(
 ) -> None:
     """Screen a patient profile for naltrexone safety; every rule is evaluated."""
     from ldnderm import safety
-    from ldnderm.safety.readers import date_value
+    from ldnderm.kernel.readers import date_value
 
     when = date_value(as_of, "--as-of") if as_of else None
     result = safety.screen_document(read_json(file), as_of=when)
@@ -78,7 +78,7 @@ def compound(
 ) -> None:
     """Total mg, whole 50 mg tablets, volume or capsules, beyond-use date, prescription text."""
     from ldnderm import dosing
-    from ldnderm.errors import InvalidInput
+    from ldnderm.kernel.errors import InvalidInput
 
     if not _ASCII_DIGITS.fullmatch(days.strip()):
         raise InvalidInput("days", f"{days!r} is not a whole number of days", "an integer 1-365")

@@ -8,7 +8,7 @@
     >>> dosing.compound(Decimal("4.5"), 30).tablets_50mg
     3
 
-Protocols, condition defaults and stability facts are data under ``knowledge/data/dosing/``.
+Protocols, condition defaults and stability facts are data under ``data/dosing/``.
 """
 
 from __future__ import annotations

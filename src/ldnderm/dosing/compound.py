@@ -5,7 +5,7 @@ the total mg, the number of whole 50 mg tablets to compound from (rounded up), t
 (mL, rounded up to 0.1 mL so a supply is never short) or the capsule count, a beyond-use date and
 the prescription text. All arithmetic is Decimal.
 
-Beyond-use periods (``knowledge/data/dosing/compounding.yaml``): 1 mg/mL oral liquid 60 days
+Beyond-use periods (``data/dosing/compounding.yaml``): 1 mg/mL oral liquid 60 days
 refrigerated or 30 days at room temperature (Fawcett 1997, PMID 9391680); capsules in
 microcrystalline cellulose 180 days at room temperature (default cap; 360-day stability data,
 Cote 2018). Other concentrations have no sourced stability and get no beyond-use date.
@@ -17,13 +17,14 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import field_serializer
 
 from ldnderm.dosing.data import Stability, compounding
 from ldnderm.dosing.plan import Plan, plan_from_json
-from ldnderm.errors import InvalidInput
-from ldnderm.knowledge.version import knowledge_version
-from ldnderm.safety import readers as r
+from ldnderm.kernel import readers as r
+from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import Source
 
 Form = Literal["liquid", "capsule"]
@@ -31,10 +32,6 @@ Storage = Literal["refrigerated", "room_temperature"]
 DOSE_RANGE = (Decimal("0.1"), Decimal(300))
 DAYS_RANGE = (1, 365)
 CONCENTRATION_RANGE = (Decimal("0.1"), Decimal(10))
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Line(_Frozen):

@@ -1,8 +1,8 @@
 """Schema and loader of the dosing knowledge: protocols, condition defaults, compounding facts.
 
-Files: ``knowledge/data/dosing/protocols.yaml`` and ``compounding.yaml``. Every protocol,
+Files: ``data/dosing/protocols.yaml`` and ``compounding.yaml``. Every protocol,
 condition default, visit and stability fact names sources that exist in its file; a failure is a
-:class:`~ldnderm.errors.KnowledgeDataError`.
+:class:`~ldnderm.kernel.errors.KnowledgeDataError`.
 """
 
 from __future__ import annotations
@@ -11,19 +11,15 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from ldnderm.errors import KnowledgeDataError
-from ldnderm.knowledge.version import DATA_DIR
+from ldnderm.kernel.errors import KnowledgeDataError
+from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.version import DATA_DIR
+from ldnderm.kernel.yamlio import load_yaml
 from ldnderm.safety.data import Source
 
 DOSING_DIR = DATA_DIR / "dosing"
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Visit(_Frozen):
@@ -109,10 +105,7 @@ class Compounding(_Frozen):
 
 
 def _read(name: str) -> Any:
-    try:
-        raw = yaml.load((DOSING_DIR / name).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeDataError(f"dosing data {name}: {exc}") from exc
+    raw = load_yaml(DOSING_DIR / name)
     for key, source in raw.get("sources", {}).items():
         source["id"] = key
     return raw

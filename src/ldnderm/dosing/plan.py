@@ -3,10 +3,10 @@
 Doses are mg of naltrexone hydrochloride per day; dates are calendar days (no times, so daylight
 saving changes cannot shift a step). A titration protocol rises by ``step_mg`` every
 ``step_days`` from ``start_mg`` to the target; the target step is open-ended (``end: null``).
-Sources: evidence.md section 16 via ``knowledge/data/dosing/protocols.yaml``.
+Sources: evidence.md section 16 via ``data/dosing/protocols.yaml``.
 
 The outcome measures for each visit come from the evidence knowledge base
-(:func:`ldnderm.knowledge.condition`) when it knows the condition, otherwise from the condition
+(:func:`ldnderm.evidence.condition`) when it knows the condition, otherwise from the condition
 defaults of the protocol file; ``measures_from`` says which.
 """
 
@@ -16,19 +16,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import Field, field_serializer
 
 from ldnderm.dosing.data import ConditionDefault, Protocol, protocols
-from ldnderm.errors import InvalidInput, KnowledgeDataError, NotFound
-from ldnderm.knowledge.version import knowledge_version
-from ldnderm.safety import readers as r
+from ldnderm.kernel import readers as r
+from ldnderm.kernel.errors import InvalidInput, KnowledgeDataError, NotFound
+from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import Source
 
 MeasuresFrom = Literal["knowledge base", "dosing protocols"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Step(_Frozen):
@@ -67,7 +64,7 @@ class Plan(_Frozen):
     note: str
     sources: list[Source]
     knowledge_version: str
-    warnings: list[str] = []
+    warnings: list[str] = Field(default_factory=list)
 
     @field_serializer("target_mg")
     def _target(self, value: Decimal) -> float:
@@ -211,9 +208,9 @@ def _no_default(condition_id: str) -> str:
     the clinician is pointed to them instead of being told that none exist.
     """
     try:
-        from ldnderm import knowledge
+        from ldnderm import evidence
 
-        regimens = knowledge.condition(condition_id).regimens
+        regimens = evidence.condition(condition_id).regimens
     except (NotFound, KnowledgeDataError):
         regimens = []
     if not regimens:
@@ -230,9 +227,9 @@ def _condition(key: str) -> tuple[str, list[str], MeasuresFrom]:
     known = protocols().conditions
     kb_miss: NotFound | None = None
     try:
-        from ldnderm import knowledge
+        from ldnderm import evidence
 
-        found = knowledge.condition(key)
+        found = evidence.condition(key)
         return found.id, list(found.recommended_measures), "knowledge base"
     except NotFound as exc:
         kb_miss = exc

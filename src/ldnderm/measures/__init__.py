@@ -6,7 +6,7 @@ Use :func:`score` and :func:`compare` with a measure id and parsed JSON response
     >>> measures.score("itch-nrs", {"score": 8}).band
     'severe'
 
-Each measure is a module here plus a definition in ``knowledge/data/measures/<id>.yaml`` holding
+Each measure is a module here plus a definition in ``data/measures/<id>.yaml`` holding
 its citations, licence (with the copyright line where one is required), recall period, items,
 bands and thresholds, each rule tagged with how it was verified.
 """

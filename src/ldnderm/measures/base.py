@@ -8,26 +8,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
-
-from ldnderm.errors import KnowledgeDataError
-from ldnderm.knowledge.version import DATA_DIR, knowledge_version
+from ldnderm.kernel.errors import KnowledgeDataError
+from ldnderm.kernel.version import DATA_DIR, knowledge_version
+from ldnderm.kernel.yamlio import load_yaml
 from ldnderm.measures.model import CompareResult, MeasureDefinition, Number, ScoreResult
 
 DEFINITIONS_DIR: Path = DATA_DIR / "measures"
 
 
 def load_definition(measure_id: str) -> MeasureDefinition:
-    """Read and validate ``knowledge/data/measures/<measure_id>.yaml``."""
+    """Read and validate ``data/measures/<measure_id>.yaml``."""
     path = DEFINITIONS_DIR / f"{measure_id}.yaml"
+    raw = load_yaml(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
         return MeasureDefinition.model_validate(raw)
-    except (OSError, yaml.YAMLError, ValueError) as exc:
+    except ValueError as exc:
         raise KnowledgeDataError(f"measure definition {path.name}: {exc}") from exc
-
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Measure(ABC):
@@ -55,7 +51,7 @@ class Measure(ABC):
 
     def compare(self, baseline: Any, followup: Any) -> CompareResult:
         """Compare two sets of responses; measures without responder definitions raise."""
-        from ldnderm.errors import InvalidInput
+        from ldnderm.kernel.errors import InvalidInput
 
         raise InvalidInput("measure", f"{self.id} has no published responder definition")
 

@@ -8,14 +8,14 @@ Input: keys ``q1``..``q10``. ``q1``, ``q2``: 0-3. ``q3``-``q6``, ``q8``-``q10``:
 Total 0-30, the sum of the ten item scores. One unanswered item scores 0; two or more make the
 questionnaire not computable (never imputed). Bands: Hongbo et al. 2005. Compare: ``mcid`` is an
 improvement (decrease) of at least 4 points (Basra et al. 2015). Sources and verification status
-of every rule are in ``knowledge/data/measures/dlqi.yaml``.
+of every rule are in ``data/measures/dlqi.yaml``.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
 from ldnderm.measures.base import Measure
 from ldnderm.measures.model import CompareResult, ScoreResult
 
@@ -72,19 +72,19 @@ class Dlqi(Measure):
 
 def read(responses: Any) -> dict[str, int | str | None]:
     """Validate a DLQI response document; unanswered items map to ``None``."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, ITEMS)
+    data = readers.as_object(responses)
+    readers.reject_unknown(data, ITEMS)
     answers: dict[str, int | str | None] = {}
     for key in ITEMS:
-        value = inputs.get(data, key)
-        if value is inputs.MISSING:
+        value = readers.get(data, key)
+        if value is readers.MISSING:
             answers[key] = None
         elif key == "q7":
-            answers[key] = inputs.choice_or_integer(value, key, ("yes", "not_relevant"), 0, 2)
+            answers[key] = readers.choice_or_integer(value, key, ("yes", "not_relevant"), 0, 2)
         elif key in NOT_RELEVANT_ALLOWED:
-            answers[key] = inputs.choice_or_integer(value, key, ("not_relevant",), 0, 3)
+            answers[key] = readers.choice_or_integer(value, key, ("not_relevant",), 0, 3)
         else:
-            answers[key] = inputs.integer(value, key, 0, 3)
+            answers[key] = readers.integer(value, key, 0, 3)
     return answers
 
 

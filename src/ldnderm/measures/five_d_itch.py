@@ -12,15 +12,15 @@ Input (a missing key or ``null`` is unanswered):
 "formula not verified": how the number of sites maps to the 1-5 distribution score, and how the
 four disability items (and N/A) combine into the disability domain, have not been confirmed from
 Elman 2010. The validated components are returned in ``details`` so they can be stored. There is
-no compare. Sources and verification status are in ``knowledge/data/measures/five-d-itch.yaml``.
+no compare. Sources and verification status are in ``data/measures/five-d-itch.yaml``.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ldnderm.errors import InvalidInput
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures.base import Measure
 from ldnderm.measures.model import ScoreResult
 
@@ -66,19 +66,19 @@ class FiveDItch(Measure):
 def read(responses: Any) -> dict[str, Any]:
     """Validate a 5-D document; returns its components with unanswered ones as ``None`` and
     their paths listed under ``unanswered``."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, KEYS)
+    data = readers.as_object(responses)
+    readers.reject_unknown(data, KEYS)
     unanswered: list[str] = []
     out: dict[str, Any] = {}
     for key in SINGLE_ITEMS:
-        value = inputs.get(data, key)
-        if value is inputs.MISSING:
+        value = readers.get(data, key)
+        if value is readers.MISSING:
             out[key] = None
             unanswered.append(key)
         else:
-            out[key] = inputs.integer(value, key, 1, 5)
-    out["disability"] = read_disability(inputs.get(data, "disability"), unanswered)
-    sites, count = read_distribution(inputs.get(data, "distribution"), unanswered)
+            out[key] = readers.integer(value, key, 1, 5)
+    out["disability"] = read_disability(readers.get(data, "disability"), unanswered)
+    sites, count = read_distribution(readers.get(data, "distribution"), unanswered)
     out["distribution_sites"] = sites
     out["distribution_count"] = count
     out["unanswered"] = unanswered
@@ -87,26 +87,26 @@ def read(responses: Any) -> dict[str, Any]:
 
 def read_disability(value: Any, unanswered: list[str]) -> dict[str, int | str | None]:
     items: dict[str, int | str | None] = dict.fromkeys(DISABILITY_ITEMS)
-    if value is inputs.MISSING:
-        unanswered.extend(inputs.join("disability", k) for k in DISABILITY_ITEMS)
+    if value is readers.MISSING:
+        unanswered.extend(readers.join("disability", k) for k in DISABILITY_ITEMS)
         return items
-    data = inputs.as_object(value, "disability")
-    inputs.reject_unknown(data, DISABILITY_ITEMS, "disability")
+    data = readers.as_object(value, "disability")
+    readers.reject_unknown(data, DISABILITY_ITEMS, "disability")
     for key in DISABILITY_ITEMS:
-        field = inputs.join("disability", key)
-        item = inputs.get(data, key)
-        if item is inputs.MISSING:
+        field = readers.join("disability", key)
+        item = readers.get(data, key)
+        if item is readers.MISSING:
             unanswered.append(field)
         elif key in NA_ALLOWED:
-            items[key] = inputs.choice_or_integer(item, field, ("na",), 1, 5)
+            items[key] = readers.choice_or_integer(item, field, ("na",), 1, 5)
         else:
-            items[key] = inputs.integer(item, field, 1, 5)
+            items[key] = readers.integer(item, field, 1, 5)
     return items
 
 
 def read_distribution(value: Any, unanswered: list[str]) -> tuple[list[str] | None, int | None]:
     """The affected sites (when given as a list) and their number."""
-    if value is inputs.MISSING:
+    if value is readers.MISSING:
         unanswered.append("distribution")
         return None, None
     if not isinstance(value, list):
@@ -116,10 +116,10 @@ def read_distribution(value: Any, unanswered: list[str]) -> tuple[list[str] | No
                 "expected a list of body-site codes or a count",
                 f"a list of distinct codes from {', '.join(SITES)}, or an integer 0-16",
             )
-        return None, inputs.integer(value, "distribution", 0, len(SITES))
+        return None, readers.integer(value, "distribution", 0, len(SITES))
     sites: list[str] = []
     for index, site in enumerate(value):
-        field = inputs.join("distribution", index)
+        field = readers.join("distribution", index)
         if site not in SITES:
             raise InvalidInput(field, f"unknown body site {site!r}", ", ".join(SITES))
         if site in sites:

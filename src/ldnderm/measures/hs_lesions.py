@@ -19,7 +19,7 @@ population; with a lower baseline every responder is not evaluable):
   tunnels, each relative to baseline;
 * ``flare``: an AN-count increase of at least 25% **and** of at least 2.
 
-Sources and verification status of every rule are in ``knowledge/data/measures/hs-lesions.yaml``.
+Sources and verification status of every rule are in ``data/measures/hs-lesions.yaml``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
 from ldnderm.measures.base import Measure, reduction_at_least
 from ldnderm.measures.model import CompareResult, ScoreResult
 
@@ -103,4 +103,4 @@ def is_flare(baseline: int, followup: int, percent: Decimal, absolute: Decimal) 
 
 def read(responses: Any) -> dict[str, int | None]:
     """Validate an HS lesion-count document; a missing count maps to ``None``."""
-    return inputs.counts(responses, KEYS)
+    return readers.counts(responses, KEYS)

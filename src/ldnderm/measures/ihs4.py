@@ -10,14 +10,14 @@ Score = nodules + 2 x abscesses + 4 x draining tunnels (an integer, 0 or more). 
 3 or less, ``moderate`` 4-10, ``severe`` 11 or more. Compare: ``ihs4_55`` is a reduction of at
 least 55% from baseline, decided in exact integer arithmetic; a baseline of 0 is not evaluable
 (the percentage is undefined). Sources and verification status of every rule are in
-``knowledge/data/measures/ihs4.yaml``.
+``data/measures/ihs4.yaml``.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
 from ldnderm.measures.base import Measure, reduction_at_least
 from ldnderm.measures.model import CompareResult, ScoreResult
 
@@ -61,4 +61,4 @@ class Ihs4(Measure):
 
 def read(responses: Any) -> dict[str, int | None]:
     """Validate an IHS4 document; a missing count maps to ``None``."""
-    return inputs.counts(responses, WEIGHTS)
+    return readers.counts(responses, WEIGHTS)

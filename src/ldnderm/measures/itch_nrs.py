@@ -10,14 +10,14 @@ and applied to the integer NRS as a product decision: ``none`` 0, ``mild`` 1-3, 
 (decrease) of at least 4 points, the WI-NRS responder of the PRIME/PRIME2 prurigo nodularis
 trials; ``details.baseline_meets_trial_entry`` says whether the baseline reached those trials'
 entry level (7). Weekly averages of daily ratings are trial-specific and not computed here.
-Sources and verification status of every rule are in ``knowledge/data/measures/itch-nrs.yaml``.
+Sources and verification status of every rule are in ``data/measures/itch-nrs.yaml``.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
 from ldnderm.measures.base import Measure
 from ldnderm.measures.model import CompareResult, ScoreResult
 
@@ -54,9 +54,9 @@ class ItchNrs(Measure):
 
 def read(responses: Any) -> int | None:
     """Validate an itch NRS document; ``None`` when the rating is unanswered."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, (KEY,))
-    value = inputs.get(data, KEY)
-    if value is inputs.MISSING:
+    data = readers.as_object(responses)
+    readers.reject_unknown(data, (KEY,))
+    value = readers.get(data, KEY)
+    if value is readers.MISSING:
         return None
-    return inputs.integer(value, KEY, 0, 10)
+    return readers.integer(value, KEY, 0, 10)

@@ -12,7 +12,7 @@ Input (a missing key or ``null`` is unanswered):
 :meth:`Lppai.score` validates the components and always answers not computable with reason
 "formula not verified": the only formula found is one open-source calculator's, not checked
 against Chiang 2010. That candidate formula is recorded, with its status, in
-``knowledge/data/measures/lppai.yaml`` for reviewers and is never applied. There is no compare.
+``data/measures/lppai.yaml`` for reviewers and is never applied. There is no compare.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, ClassVar
 
-from ldnderm.errors import InvalidInput
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures.base import Measure
 from ldnderm.measures.model import ScoreResult
 
@@ -48,13 +48,13 @@ class Lppai(Measure):
 def read(responses: Any) -> dict[str, Any]:
     """Validate an LPPAI document; unanswered components are ``None`` and listed under
     ``unanswered``."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, KEYS)
+    data = readers.as_object(responses)
+    readers.reject_unknown(data, KEYS)
     out: dict[str, Any] = {}
     unanswered: list[str] = []
     for key in KEYS:
-        value = inputs.get(data, key)
-        if value is inputs.MISSING:
+        value = readers.get(data, key)
+        if value is readers.MISSING:
             out[key] = None
             unanswered.append(key)
         elif key == "pull_test":
@@ -62,7 +62,7 @@ def read(responses: Any) -> dict[str, Any]:
         elif key == "spreading":
             out[key] = choice(value, key, SPREADING)
         else:
-            out[key] = inputs.integer(value, key, 0, 3)
+            out[key] = readers.integer(value, key, 0, 3)
     out["unanswered"] = unanswered
     return out
 

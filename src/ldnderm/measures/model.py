@@ -1,7 +1,7 @@
 """Value types shared by every outcome measure: definitions, bands, results.
 
 A measure's *definition* (citations, licence, recall period, items, bands, thresholds) is data in
-``knowledge/data/measures/<id>.yaml``; its *scoring algorithm* is a small module in this package.
+``data/measures/<id>.yaml``; its *scoring algorithm* is a small module in this package.
 Results are immutable pydantic models so the CLI, the HTTP API and the registry serialise them the
 same way.
 """
@@ -11,16 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
+from pydantic import Field, field_serializer, model_validator
+
+from ldnderm.kernel.model import Frozen as _Frozen
 
 Number = int | Decimal
 """Scores are ints, or Decimals where halves or tenths occur (UAS7 twice daily, PASI)."""
 
 Verification = Literal["verified", "secondary", "product_decision", "unverified"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Citation(_Frozen):

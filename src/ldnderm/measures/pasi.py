@@ -17,7 +17,7 @@ whether the total exceeds 10 (Finlay 2005). A region whose area score and severi
 
 Compare: ``pasi50``, ``pasi75``, ``pasi90``, ``pasi100`` (reduction from baseline of at least that
 percentage, decided exactly); a baseline of 0 is not evaluable. Sources and verification status of
-every rule are in ``knowledge/data/measures/pasi.yaml``.
+every rule are in ``data/measures/pasi.yaml``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ldnderm.errors import InvalidInput
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures.base import Measure, reduction_at_least
 from ldnderm.measures.model import CompareResult, ScoreResult
 
@@ -130,13 +130,13 @@ class Pasi(Measure):
 def read(responses: Any) -> tuple[dict[str, Region | None], list[str]]:
     """Validate a PASI document. Returns the complete regions (``None`` where something is
     missing) and the field paths that are missing."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, REGIONS)
+    data = readers.as_object(responses)
+    readers.reject_unknown(data, REGIONS)
     regions: dict[str, Region | None] = {}
     missing: list[str] = []
     for name in REGIONS:
-        value = inputs.get(data, name)
-        if value is inputs.MISSING:
+        value = readers.get(data, name)
+        if value is readers.MISSING:
             regions[name] = None
             missing.append(name)
             continue
@@ -146,31 +146,31 @@ def read(responses: Any) -> tuple[dict[str, Region | None], list[str]]:
 
 def read_region(value: Any, field: str, missing: list[str]) -> Region | None:
     """One region; appends missing sign paths to ``missing`` and then returns ``None``."""
-    data = inputs.as_object(value, field)
-    inputs.reject_unknown(data, REGION_KEYS, field)
+    data = readers.as_object(value, field)
+    readers.reject_unknown(data, REGION_KEYS, field)
     signs: dict[str, int] = {}
     for key in SIGNS:
-        sign = inputs.get(data, key)
-        if sign is inputs.MISSING:
-            missing.append(inputs.join(field, key))
+        sign = readers.get(data, key)
+        if sign is readers.MISSING:
+            missing.append(readers.join(field, key))
         else:
-            signs[key] = inputs.integer(sign, inputs.join(field, key), 0, 4)
-    area, percent = inputs.get(data, "area"), inputs.get(data, "area_percent")
-    if (area is inputs.MISSING) == (percent is inputs.MISSING):
-        problem = "gives both" if area is not inputs.MISSING else "gives neither"
+            signs[key] = readers.integer(sign, readers.join(field, key), 0, 4)
+    area, percent = readers.get(data, "area"), readers.get(data, "area_percent")
+    if (area is readers.MISSING) == (percent is readers.MISSING):
+        problem = "gives both" if area is not readers.MISSING else "gives neither"
         raise InvalidInput(
             field,
             f"{problem} area and area_percent",
             'exactly one of "area" (0-6) or "area_percent" (0-100)',
         )
     exact_percent: Decimal | None = None
-    if percent is not inputs.MISSING:
-        exact_percent = inputs.decimal(
-            percent, inputs.join(field, "area_percent"), Decimal(0), Decimal(100)
+    if percent is not readers.MISSING:
+        exact_percent = readers.decimal(
+            percent, readers.join(field, "area_percent"), Decimal(0), Decimal(100)
         )
         area_score = area_score_of(exact_percent)
     else:
-        area_score = inputs.integer(area, inputs.join(field, "area"), 0, 6)
+        area_score = readers.integer(area, readers.join(field, "area"), 0, 6)
     if len(signs) < len(SIGNS):
         return None
     return Region(

@@ -14,7 +14,7 @@ module reports only those:
 - 20-100 nodules: 3 (moderate). More than 100 nodules: 4 (severe).
 
 ``details.iga_pn_s_0_or_1`` says whether the count is 0-5. The bands are kept, with their source,
-as the ``nodule-count`` banding of ``knowledge/data/measures/pn-iga-stage.yaml``; note that they
+as the ``nodule-count`` banding of ``data/measures/pn-iga-stage.yaml``; note that they
 band the nodule count, not the total. There is no compare: no responder definition for the stage
 alone was verified.
 """
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ldnderm.knowledge.version import knowledge_version
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
+from ldnderm.kernel.version import knowledge_version
 from ldnderm.measures.base import Measure
 from ldnderm.measures.model import ScoreResult
 
@@ -39,12 +39,12 @@ class PnIgaStage(Measure):
     id: ClassVar[str] = "pn-iga-stage"
 
     def score(self, responses: Any) -> ScoreResult:
-        data = inputs.as_object(responses)
-        inputs.reject_unknown(data, KEYS)
-        value = inputs.get(data, "nodules")
-        if value is inputs.MISSING:
+        data = readers.as_object(responses)
+        readers.reject_unknown(data, KEYS)
+        value = readers.get(data, "nodules")
+        if value is readers.MISSING:
             return self.not_computable("nodules not recorded")
-        nodules = inputs.integer(value, "nodules", 0)
+        nodules = readers.integer(value, "nodules", 0)
         band = self.definition.banding().band_of(nodules)
         details: dict[str, Any] = {"nodules": nodules, "iga_pn_s_0_or_1": band.code == ZERO_OR_ONE}
         if band.code == NOT_VERIFIED:

@@ -10,7 +10,7 @@ import difflib
 from functools import cache
 from importlib import import_module
 
-from ldnderm.errors import NotFound
+from ldnderm.kernel.errors import NotFound
 from ldnderm.measures.base import Measure
 
 MEASURES: dict[str, str] = {

@@ -26,7 +26,7 @@ Bands: 0 ``urticaria_free``; more than 0 and below 7 ``well_controlled``; 7 ``mi
 ``moderate``; 28 ``severe`` (lower bounds). Half-point totals are banded unrounded (6.5 is
 well controlled, 27.5 moderate). Compare: ``mid_11`` is a decrease of at least 11 (Maurer 2020);
 ``well_controlled`` is reaching a follow-up below 7 from a baseline of 7 or more. Sources and
-verification status of every rule are in ``knowledge/data/measures/uas7.yaml``.
+verification status of every rule are in ``data/measures/uas7.yaml``.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, NamedTuple
 
-from ldnderm.errors import InvalidInput
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures.base import Measure
 from ldnderm.measures.model import CompareResult, Number, ScoreResult
 
@@ -120,26 +120,26 @@ class Uas7(Measure):
 
 def read(responses: Any) -> list[Day] | None:
     """Validate a UAS7 document into its 7 days; ``None`` when ``days`` is absent or null."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, ("days",))
-    value = inputs.get(data, "days")
-    if value is inputs.MISSING:
+    data = readers.as_object(responses)
+    readers.reject_unknown(data, ("days",))
+    value = readers.get(data, "days")
+    if value is readers.MISSING:
         return None
-    entries = inputs.array(value, "days", DAYS)
-    return [read_day(entry, inputs.join("days", i)) for i, entry in enumerate(entries)]
+    entries = readers.array(value, "days", DAYS)
+    return [read_day(entry, readers.join("days", i)) for i, entry in enumerate(entries)]
 
 
 def read_day(entry: Any, field: str) -> Day:
     """One diary day; an incomplete day carries its mode but no scores."""
     if entry is None:
         return Day(None)
-    day = inputs.as_object(entry, field)
-    inputs.reject_unknown(day, COMPONENTS + HALVES, field)
+    day = readers.as_object(entry, field)
+    readers.reject_unknown(day, COMPONENTS + HALVES, field)
     once = [k for k in COMPONENTS if k in day]
     twice = [k for k in HALVES if k in day]
     if once and twice:
         raise InvalidInput(
-            inputs.join(field, twice[0]),
+            readers.join(field, twice[0]),
             "a day is recorded either once daily or twice daily, not both",
             '"wheals" and "itch", or "am" and "pm"',
         )
@@ -173,12 +173,12 @@ class Record(NamedTuple):
 
 def read_half(day: Mapping[str, Any], half: str, field: str) -> Record:
     """The morning or evening record of a twice-daily day (all unanswered when absent)."""
-    value = inputs.get(day, half)
-    if value is inputs.MISSING:
+    value = readers.get(day, half)
+    if value is readers.MISSING:
         return Record(None, None)
-    where = inputs.join(field, half)
-    record = inputs.as_object(value, where)
-    inputs.reject_unknown(record, COMPONENTS, where)
+    where = readers.join(field, half)
+    record = readers.as_object(value, where)
+    readers.reject_unknown(record, COMPONENTS, where)
     return read_record(record, where)
 
 
@@ -189,10 +189,10 @@ def read_record(record: Mapping[str, Any], field: str) -> Record:
 
 
 def read_category(record: Mapping[str, Any], key: str, field: str) -> int | None:
-    value = inputs.get(record, key)
-    if value is inputs.MISSING:
+    value = readers.get(record, key)
+    if value is readers.MISSING:
         return None
-    return inputs.integer(value, inputs.join(field, key), 0, 3)
+    return readers.integer(value, readers.join(field, key), 0, 3)
 
 
 def _mean(morning: int, evening: int) -> Decimal:

@@ -9,14 +9,14 @@ unanswered item makes the UCT not computable: no read source defines a missing-i
 none is imputed. Bands: ``poorly_controlled`` below 12, ``well_controlled`` 12 or more. Compare
 (follow-up minus baseline): ``mcid`` is an increase of at least 3, ``marked`` an increase of at
 least 6 (Kulthanan et al. 2016). Sources, licence and verification status of every rule are in
-``knowledge/data/measures/uct.yaml``.
+``data/measures/uct.yaml``.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ldnderm.measures import inputs
+from ldnderm.kernel import readers
 from ldnderm.measures.base import Measure
 from ldnderm.measures.model import CompareResult, ScoreResult
 
@@ -58,10 +58,10 @@ class Uct(Measure):
 
 def read(responses: Any) -> dict[str, int | None]:
     """Validate a UCT response document; unanswered items map to ``None``."""
-    data = inputs.as_object(responses)
-    inputs.reject_unknown(data, ITEMS)
+    data = readers.as_object(responses)
+    readers.reject_unknown(data, ITEMS)
     answers: dict[str, int | None] = {}
     for key in ITEMS:
-        value = inputs.get(data, key)
-        answers[key] = None if value is inputs.MISSING else inputs.integer(value, key, 0, 4)
+        value = readers.get(data, key)
+        answers[key] = None if value is readers.MISSING else readers.integer(value, key, 0, 4)
     return answers

@@ -6,7 +6,7 @@
     'contraindicated'
 
 The rules, the opioid code list and their sources are data under
-``knowledge/data/safety/``; :mod:`ldnderm.safety.triggers` holds the registry of trigger kinds
+``data/safety/``; :mod:`ldnderm.safety.triggers` holds the registry of trigger kinds
 the rules may use, and :mod:`ldnderm.safety.engine` evaluates every rule for every profile.
 """
 

@@ -1,6 +1,6 @@
 """Schema and loader of the safety knowledge: sources, the opioid code list and the rules.
 
-The data live in ``knowledge/data/safety/{sources,opioids,rules}.yaml``. Loading validates them
+The data live in ``data/safety/{sources,opioids,rules}.yaml``. Loading validates them
 against the models below and cross-checks them (every source id a rule or code list names
 exists, every rule has a source, every weak rule says why, every trigger kind and its parameters
 are known to :mod:`ldnderm.safety.triggers`). A failure is a :class:`KnowledgeDataError`: a fault
@@ -13,31 +13,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from ldnderm.errors import KnowledgeDataError
-from ldnderm.knowledge.version import DATA_DIR
+from ldnderm.kernel.errors import KnowledgeDataError
+from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.version import DATA_DIR
+from ldnderm.kernel.yamlio import load_yaml
+from ldnderm.safety.trigger_params import Certainty, OpioidClass, Trigger
 
 SAFETY_DIR: Path = DATA_DIR / "safety"
 
 Severity = Literal["contraindicated", "hold", "caution", "ok"]
 Quality = Literal["label", "peer", "reference", "secondary", "low"]
-OpioidClass = Literal[
-    "analgesic",
-    "maintenance",
-    "mixed_agonist_antagonist",
-    "antitussive",
-    "antidiarrheal",
-    "peripheral_antidiarrheal",
-]
-Certainty = Literal["definite", "possible"]
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Source(_Frozen):
@@ -108,12 +95,12 @@ class OpioidList(_Frozen):
 
 
 class RuleDef(_Frozen):
-    """One safety rule as data; ``trigger`` is checked by the trigger registry at load time."""
+    """One safety rule as data; ``trigger`` is validated into its typed parameters at load time."""
 
     id: str
     title: str
     severity: Literal["contraindicated", "hold", "caution"]
-    trigger: dict[str, Any]
+    trigger: Trigger
     message: str
     patient_message: str
     sources: list[str] = Field(min_length=1)
@@ -143,17 +130,12 @@ class SafetyKnowledge(_Frozen):
 
 def _read(name: str) -> Any:
     path = SAFETY_DIR / name
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeDataError(f"safety data {name}: {exc}") from exc
+    return load_yaml(path)
 
 
 @cache
 def load() -> SafetyKnowledge:
     """Read, validate and cross-check the safety data (cached for the process)."""
-    from ldnderm.safety.triggers import validate_trigger
-
     try:
         raw_sources = _read("sources.yaml")["sources"]
         sources = {k: Source.model_validate({**v, "id": k}) for k, v in raw_sources.items()}
@@ -162,8 +144,6 @@ def load() -> SafetyKnowledge:
             opioids=OpioidList.model_validate(_read("opioids.yaml")),
             rules=RuleSet.model_validate(_read("rules.yaml")),
         )
-        for rule in knowledge.rules.rules:
-            validate_trigger(rule.trigger, knowledge.opioids)
     except (ValidationError, ValueError, KeyError, TypeError) as exc:
         raise KnowledgeDataError(f"safety data: {exc}") from exc
     missing = sorted(set(_named_sources(knowledge)) - set(sources))

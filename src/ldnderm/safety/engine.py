@@ -11,18 +11,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import Field, field_serializer
 
-from ldnderm.knowledge.version import knowledge_version
+from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import RuleDef, Severity, Source, load
 from ldnderm.safety.profile import Profile
 from ldnderm.safety.triggers import evaluate
 
 SEVERITY_ORDER: dict[str, int] = {"ok": 0, "caution": 1, "hold": 2, "contraindicated": 3}
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Finding(_Frozen):
@@ -87,7 +84,7 @@ def screen(profile: Profile, profile_source: Literal["json", "fhir"] = "json") -
 
 
 def _finding(rule: RuleDef, evidence: list[str], sources: list[Source]) -> Finding:
-    params = {k: v for k, v in rule.trigger.items() if isinstance(v, int | str)}
+    params = {k: v for k, v in rule.trigger.model_dump().items() if isinstance(v, int | str)}
     message = rule.message.format(**params)
     if rule.evidence_note:
         message += f" Evidence quality: {rule.source_quality}. {rule.evidence_note}"

@@ -22,18 +22,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ldnderm.errors import InvalidInput
-from ldnderm.safety.opioids import normalise
+from ldnderm.kernel.codes import ATC, ICD10CM, LOINC, RXNORM, SNOMED, naltrexone
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.safety.profile import read_profile
 
-RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
-ATC = "http://www.whocc.no/atc"
-ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
-SNOMED = "http://snomed.info/sct"
-LOINC = "http://loinc.org"
 PREGNANT = {(LOINC, "LA15173-0"), (SNOMED, "77386006")}
 NOT_PREGNANT = {(LOINC, "LA26683-5"), (SNOMED, "60001007")}
-NALTREXONE = {"rxnorm": "7243", "atc": "N07BB04", "names": {"naltrexone", "revia", "vivitrol"}}
 _SKIP_STATUS = {"entered-in-error", "not-taken", "cancelled", "refuted"}
 _SEX = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 
@@ -171,10 +165,10 @@ _READERS = {
 
 
 def _is_naltrexone(med: dict[str, Any]) -> bool:
-    if med.get("rxnorm") == NALTREXONE["rxnorm"] or med.get("atc") == NALTREXONE["atc"]:
+    codes = naltrexone()
+    if med.get("rxnorm") in codes.rxnorm or med.get("atc") in codes.atc:
         return True
-    words = set(normalise(med.get("name", "")))
-    return bool(words & NALTREXONE["names"])  # type: ignore[operator]
+    return codes.names_text(med.get("name", ""))
 
 
 def _dose_mg(dosages: list[Any]) -> float | None:

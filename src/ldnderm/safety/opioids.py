@@ -1,6 +1,6 @@
 """Recognising opioids in a medication entry: RxNorm code first, then ATC code, then the name.
 
-The code list is data (``knowledge/data/safety/opioids.yaml``, with a source for every code and
+The code list is data (``data/safety/opioids.yaml``, with a source for every code and
 name). Names are normalised (case, accents, punctuation) and matched as whole words, so
 "dextromethorphan" never matches "morphine" and "naloxone" never matches anything; a look-alike
 name only prevents a match when no opioid ingredient appears beside it ("buprenorphine and

@@ -3,7 +3,7 @@
 A profile arrives as a JSON object (:func:`read_profile`) or as a FHIR R4 Bundle
 (:func:`ldnderm.safety.fhir.profile_from_bundle`); both give the same :class:`Profile`. Reading is
 strict: unknown keys, wrong types, impossible dates and out-of-range numbers raise
-:class:`~ldnderm.errors.InvalidInput` naming the field, e.g. ``medications[2].end``.
+:class:`~ldnderm.kernel.errors.InvalidInput` naming the field, e.g. ``medications[2].end``.
 
 Units: ``planned_dose_mg`` is milligrams of naltrexone hydrochloride per day (0.001-500).
 Unknown facts stay unknown (``pregnant: null``), and no rule treats "unknown" as "no".
@@ -15,10 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ldnderm.errors import InvalidInput
-from ldnderm.safety import readers as r
+from ldnderm.kernel import readers as r
+from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.model import Frozen as _Frozen
 
 Sex = Literal["female", "male", "other", "unknown"]
 Hepatic = Literal["normal", "mild", "moderate", "severe", "acute_hepatitis", "liver_failure"]
@@ -41,10 +42,6 @@ _KEYS = (
     "allergies", "hepatic", "renal", "planned_procedures", "opioid_use_disorder_history",
     "planned_dose_mg", "labs",
 )  # fmt: skip
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ConditionRef(_Frozen):

@@ -11,96 +11,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ldnderm.safety.data import Certainty, OpioidClass, OpioidList
 from ldnderm.safety.opioids import matcher, normalise
-from ldnderm.safety.profile import Hepatic, Profile, Renal
-
-DoseBand = Literal["any", "low", "standard"]
-
-
-class _Params(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    kind: str
-
-
-class OpioidUse(_Params):
-    """Opioids of ``classes`` in use, planned, or stopped fewer than ``interval_days`` ago."""
-
-    classes: list[OpioidClass] = Field(min_length=1)
-    certainty: Certainty
-    interval_days: int = Field(ge=0)
-    long_acting_interval_days: int = Field(ge=0)
-
-
-class LabValue(_Params):
-    labs: dict[str, list[str]]
-
-
-class ConditionCode(_Params):
-    system: Literal["icd10cm", "snomed"]
-    prefixes: list[str] = Field(min_length=1)
-
-
-class ConditionName(_Params):
-    contains: list[str] = Field(min_length=1)
-
-
-class ProfileFlag(_Params):
-    field: Literal["pregnant", "breastfeeding", "opioid_use_disorder_history"]
-
-
-class AnyOf(_Params):
-    triggers: list[dict[str, Any]] = Field(min_length=1)
-
-
-class ProcedureOpioids(_Params):
-    """Procedures expecting opioid analgesia ``0..window_days`` days ahead (``inside_window``)
-    or later (``inside_window: false``). Past procedures are ignored."""
-
-    window_days: int = Field(ge=0)
-    inside_window: bool
-
-
-class HepaticLevels(_Params):
-    levels: list[Hepatic] = Field(min_length=1)
-    dose_band: DoseBand
-
-
-class RenalLevels(_Params):
-    levels: list[Renal] = Field(min_length=1)
-
-
-class AgeBelow(_Params):
-    years: int = Field(ge=1)
-
-
-class MedicationName(_Params):
-    names: list[str] = Field(min_length=1)
-    dose_band: DoseBand
-
-
-class Allergy(_Params):
-    names: list[str] = Field(min_length=1)
-
-
-class MedicationRecent(_Params):
-    """Medicines named by a phrase in ``names`` in use, planned, or stopped fewer than
-    ``within_days`` days ago (``end`` is the last dose, injection or removal date)."""
-
-    names: list[str] = Field(min_length=1)
-    within_days: int = Field(ge=1)
-
+from ldnderm.safety.profile import Profile
+from ldnderm.safety.trigger_params import (
+    AgeBelow,
+    Allergy,
+    AnyOf,
+    ConditionCode,
+    ConditionName,
+    DoseBand,
+    HepaticLevels,
+    LabValue,
+    MedicationName,
+    MedicationRecent,
+    OpioidUse,
+    ProcedureOpioids,
+    ProfileFlag,
+    RenalLevels,
+    Trigger,
+)
 
 Evaluate = Callable[[Profile, Any], list[str]]
 
 
 @dataclass(frozen=True)
 class TriggerKind:
-    params: type[_Params]
+    params: type[Trigger]
     evaluate: Evaluate
 
 
@@ -157,7 +95,7 @@ def _profile_flag(p: Profile, t: ProfileFlag) -> list[str]:
 
 
 def _any_of(p: Profile, t: AnyOf) -> list[str]:
-    return [line for spec in t.triggers for line in evaluate(spec, p)]
+    return [line for sub in t.triggers for line in evaluate(sub, p)]
 
 
 def _procedure_opioids(p: Profile, t: ProcedureOpioids) -> list[str]:
@@ -261,22 +199,9 @@ TRIGGERS: dict[str, TriggerKind] = {
     "allergy": TriggerKind(Allergy, _allergy),
     "medication_recent": TriggerKind(MedicationRecent, _medication_recent),
 }
-"""Trigger kind name -> parameter model and evaluator."""
+"""Trigger kind name -> parameter model and evaluator (one entry per member of the union)."""
 
 
-def validate_trigger(spec: dict[str, Any], codes: OpioidList | None = None) -> None:
-    """Check a rule's trigger against the registry (recursively for ``any_of``); raises
-    ``ValueError`` (or a pydantic ``ValidationError``) for unknown kinds or bad parameters."""
-    kind = TRIGGERS.get(str(spec.get("kind")))
-    if kind is None:
-        raise ValueError(f"unknown trigger kind {spec.get('kind')!r}; known: {sorted(TRIGGERS)}")
-    params = kind.params.model_validate(spec)
-    if isinstance(params, AnyOf):
-        for sub in params.triggers:
-            validate_trigger(sub, codes)
-
-
-def evaluate(spec: dict[str, Any], profile: Profile) -> list[str]:
-    """Evidence lines for one trigger spec (empty: the trigger did not fire)."""
-    kind = TRIGGERS[spec["kind"]]
-    return kind.evaluate(profile, kind.params.model_validate(spec))
+def evaluate(trigger: Trigger, profile: Profile) -> list[str]:
+    """Evidence lines for one trigger (empty: the trigger did not fire)."""
+    return TRIGGERS[trigger.kind].evaluate(profile, trigger)

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs from local static files, not a CDN (offline, strict CSP)
     "ldnderm.web.accounts",
     "ldnderm.web.core",
-    "ldnderm.web.knowledge",
+    "ldnderm.web.evidence",
     "ldnderm.web.audit",
     "ldnderm.web.registry",
     "ldnderm.web.screening",

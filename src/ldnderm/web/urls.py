@@ -17,7 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("conditions/", include("ldnderm.web.knowledge.urls")),
+    path("conditions/", include("ldnderm.web.evidence.urls")),
     path("registry/", include("ldnderm.web.registry.urls")),
     path("screening/", include("ldnderm.web.screening.urls")),
     path("", include("ldnderm.web.cds.urls")),

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from ldnderm.errors import InvalidInput
 from ldnderm.interop.cdshooks.models import (
     Card,
     CdsResponse,
@@ -14,6 +13,7 @@ from ldnderm.interop.cdshooks.models import (
     dump,
     parse,
 )
+from ldnderm.kernel.errors import InvalidInput
 
 
 def test_an_empty_response_is_cards_empty_array() -> None:

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from ldnderm.errors import InvalidInput, NotFound
 from ldnderm.interop import cdshooks
 from ldnderm.interop.cdshooks.cards import CourseSummary, DueAssessment
 from ldnderm.interop.cdshooks.models import SUMMARY_MAX
 from ldnderm.interop.cdshooks.patient import PatientData, assemble
 from ldnderm.interop.cdshooks.prefetch import http_fetcher
 from ldnderm.interop.cdshooks.screening import DomainScreener
+from ldnderm.kernel.errors import InvalidInput, NotFound
 from tests.interop.cdshooks import fixtures as f
 
 ENV = cdshooks.Environment(today=f.TODAY)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from ldnderm.errors import InvalidInput
 from ldnderm.interop.fhir import measure_code_system, read_bundle, validate
 from ldnderm.interop.fhir.read import HASH_SYSTEM, key_of
+from ldnderm.kernel.errors import InvalidInput
 
 
 def test_only_transaction_and_collection_bundles_are_read() -> None:

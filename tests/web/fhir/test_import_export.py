@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.db import close_old_connections, connection
 
-from ldnderm.errors import InvalidInput
 from ldnderm.interop.fhir import validate
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.fhir.services import export_patient, import_bundle

@@ -42,7 +42,7 @@ UNDECLARED_OK = {
     "django.contrib.auth.views": "log-in and log-out",
     "django.views.static": "static files",
     "ldnderm.web.core.views": "home page, liveness and health checks",
-    "ldnderm.web.knowledge": "published evidence pages, no patient data",
+    "ldnderm.web.evidence": "published evidence pages, no patient data",
     "ldnderm.web.screening": "screens a profile typed into the form; stores nothing",
     # CDS Hooks: EHR clients sign in with a JWT, not as clinic users, so the persona checks below
     # cannot drive it; tests/web/cds covers its clinic scoping, audit and feedback instead.
@@ -52,7 +52,7 @@ UNDECLARED_OK = {
         "the clinic mapped to the issuer, and audits that read"
     ),
     "ldnderm.web.api.measures": "measure definitions and stateless scoring",
-    "ldnderm.web.api.knowledge": "published evidence",
+    "ldnderm.web.api.evidence": "published evidence",
     "ldnderm.web.api.safety": "stateless screening and dosing arithmetic on posted input",
 }
 

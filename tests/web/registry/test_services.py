@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.accounts.models import User
 from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.registry.access import Scope, scope_for

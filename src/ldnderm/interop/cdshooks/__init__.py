@@ -9,7 +9,7 @@
 
 Modules: :mod:`.models` (typed documents), :mod:`.services` (the three services and ``run``),
 :mod:`.naltrexone` (recognition in draft orders), :mod:`.patient` (prefetch -> screening input),
-:mod:`.screening` (ports onto :mod:`ldnderm.safety` and :mod:`ldnderm.knowledge`), :mod:`.cards`,
+:mod:`.screening` (ports onto :mod:`ldnderm.safety` and :mod:`ldnderm.evidence`), :mod:`.cards`,
 :mod:`.prefetch` (templates and the FHIR fetch), :mod:`.auth` (client JWT verification).
 """
 

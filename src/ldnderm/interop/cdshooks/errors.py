@@ -1,4 +1,4 @@
-"""Errors of the CDS Hooks layer, all inside the domain tree of :mod:`ldnderm.errors`.
+"""Errors of the CDS Hooks layer, all inside the domain tree of :mod:`ldnderm.kernel.errors`.
 
 ::
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ldnderm.errors import LdnDermError
+from ldnderm.kernel.errors import LdnDermError
 
 
 class CdsHooksError(LdnDermError):

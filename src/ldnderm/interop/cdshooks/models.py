@@ -9,7 +9,7 @@ Output rule of the spec: an optional element without a value is *omitted*, never
 enforces it for every outgoing document.
 
 Incoming documents are parsed with :func:`parse`, which turns a pydantic error into
-:class:`~ldnderm.errors.InvalidInput` naming the first offending field.
+:class:`~ldnderm.kernel.errors.InvalidInput` naming the first offending field.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 
 SUMMARY_MAX = 139
 """The spec says "<140-character"; 139 is the longest summary every client accepts."""

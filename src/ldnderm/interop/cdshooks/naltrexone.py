@@ -1,21 +1,17 @@
 """Recognising naltrexone among the draft orders of an order-select or order-sign hook.
 
-The code list lives in ``data/naltrexone.yaml`` with a source for every code. A MedicationRequest
-is a naltrexone order when one of its medication codings is a listed RxNorm or ATC code, or when
-its medication text names naltrexone as a whole word (``methylnaltrexone`` is another drug) or
-says ``LDN`` in capitals.
+The code list is data (``data/interop/naltrexone.yaml``, read by
+:func:`ldnderm.kernel.codes.naltrexone`), with a source for every code. A MedicationRequest is a
+naltrexone order when one of its medication codings is a listed RxNorm or ATC code, or when its
+medication text names naltrexone as a whole word (``methylnaltrexone`` is another drug) or says
+``LDN`` in capitals.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from ldnderm.interop.cdshooks.fhirjson import (
     JsonDict,
@@ -25,20 +21,10 @@ from ldnderm.interop.cdshooks.fhirjson import (
     medication_concept,
     reference_of,
 )
+from ldnderm.kernel.codes import ATC, RXNORM, naltrexone
 
 _PERIOD_DAYS = {"h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.0}
 _MG = {"mg", "milligram", "milligrams"}
-
-
-@dataclass(frozen=True)
-class CodeList:
-    version: str
-    rxnorm_system: str
-    atc_system: str
-    rxnorm: Mapping[str, str]
-    atc: Mapping[str, str]
-    name_pattern: re.Pattern[str]
-    abbreviation_pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -68,37 +54,19 @@ class NaltrexoneOrder:
     resource: JsonDict
 
 
-@cache
-def code_list() -> CodeList:
-    """The shipped naltrexone code list (loaded once)."""
-    text = resources.files("ldnderm.interop.cdshooks").joinpath("data/naltrexone.yaml")
-    raw = yaml.safe_load(text.read_text(encoding="utf-8"))
-    names = "|".join(re.escape(n) for n in raw["names"])
-    abbreviations = "|".join(re.escape(a) for a in raw["abbreviations"])
-    return CodeList(
-        version=str(raw["version"]),
-        rxnorm_system=raw["rxnorm_system"],
-        atc_system=raw["atc_system"],
-        rxnorm={code: entry["display"] for code, entry in raw["rxnorm"].items()},
-        atc={code: entry["display"] for code, entry in raw["atc"].items()},
-        name_pattern=re.compile(rf"(?<![\w-])(?:{names})(?![\w-])", re.IGNORECASE),
-        abbreviation_pattern=re.compile(rf"(?<![\w-])(?:{abbreviations})(?![\w-])"),
-    )
-
-
 def match_concept(concept: Any) -> str | None:
     """How a medication CodeableConcept is naltrexone (``"rxnorm:7243"``...), or ``None``."""
-    codes = code_list()
+    codes = naltrexone()
     for coding in codings(concept):
         system, code = coding.get("system"), str(coding.get("code", ""))
-        if system == codes.rxnorm_system and code in codes.rxnorm:
+        if system == RXNORM and code in codes.rxnorm:
             return f"rxnorm:{code}"
-        if system == codes.atc_system and code.upper() in codes.atc:
+        if system == ATC and code.upper() in codes.atc:
             return f"atc:{code.upper()}"
     texts = [concept_text(concept)] if isinstance(concept, dict) else []
     texts += [str(c.get("display", "")) for c in codings(concept)]
     for text in texts:
-        if codes.name_pattern.search(text) or codes.abbreviation_pattern.search(text):
+        if codes.names_text(text):
             return "name"
     return None
 

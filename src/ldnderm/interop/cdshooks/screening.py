@@ -1,7 +1,7 @@
 """The ports the card builders use, and their default adapters onto the domain core.
 
 Cards are built from two things: a safety screening (:mod:`ldnderm.safety`) and the evidence
-for the patient's conditions (:mod:`ldnderm.knowledge`). Both are reached through the small
+for the patient's conditions (:mod:`ldnderm.evidence`). Both are reached through the small
 protocols below, so the card layer can be tested with plain fakes and the core never learns
 that it was called from a CDS Hooks door.
 """
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
-from ldnderm.errors import LdnDermError
 from ldnderm.interop.cdshooks.patient import ConditionCode, PatientData
+from ldnderm.kernel.errors import LdnDermError
 
 if TYPE_CHECKING:
-    from ldnderm.knowledge.models import Condition
-    from ldnderm.knowledge.store import KnowledgeBase
+    from ldnderm.evidence.models import Condition
+    from ldnderm.evidence.store import KnowledgeBase
 
 
 class SourceLike(Protocol):
@@ -84,7 +84,7 @@ class Screener(Protocol):
 
 
 class DomainScreener:
-    """The production adapter: :mod:`ldnderm.safety` and :mod:`ldnderm.knowledge`."""
+    """The production adapter: :mod:`ldnderm.safety` and :mod:`ldnderm.evidence`."""
 
     def screen(self, patient: PatientData) -> ScreeningLike:
         from ldnderm import safety
@@ -115,10 +115,10 @@ class DomainScreener:
         return result
 
     def evidence(self, conditions: Sequence[ConditionCode]) -> list[ConditionEvidence]:
-        from ldnderm import knowledge
+        from ldnderm import evidence
 
         try:
-            kb = knowledge.base()
+            kb = evidence.base()
         except LdnDermError:
             return []  # the safety cards do not depend on it; a broken KB is caught in CI
         index = _index(kb)

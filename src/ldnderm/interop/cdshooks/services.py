@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ldnderm.errors import InvalidInput, NotFound
 from ldnderm.interop.cdshooks.cards import CardFactory, CourseSummary
 from ldnderm.interop.cdshooks.fhirjson import JsonDict, bundle_resources
 from ldnderm.interop.cdshooks.models import (
@@ -41,6 +40,7 @@ from ldnderm.interop.cdshooks.naltrexone import find_orders
 from ldnderm.interop.cdshooks.patient import PatientData, active_naltrexone, assemble
 from ldnderm.interop.cdshooks.prefetch import FhirFetcher, resolve
 from ldnderm.interop.cdshooks.screening import DomainScreener, Screener
+from ldnderm.kernel.errors import InvalidInput, NotFound
 
 PREFETCH: dict[str, str] = {
     "patient": "Patient/{{context.patientId}}",

@@ -19,7 +19,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ldnderm.errors import InvalidInput
 from ldnderm.interop.fhir import terminology as t
 from ldnderm.interop.fhir.records import (
     AdverseEventRecord,
@@ -30,6 +29,8 @@ from ldnderm.interop.fhir.records import (
     PatientExport,
     PatientRecord,
 )
+from ldnderm.kernel.codes import naltrexone
+from ldnderm.kernel.errors import InvalidInput
 
 Json = dict[str, Any]
 _NS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:ldnderm:fhir")
@@ -122,7 +123,9 @@ def course_resource(c: CourseRecord, patient: Key) -> Json:
         "identifier": _identifier(c.key),
         "status": "completed" if c.stopped_on else "active",
         "medicationCodeableConcept": {
-            "coding": [{"system": t.RXNORM, "code": t.NALTREXONE_RXCUI, "display": "naltrexone"}],
+            "coding": [
+                {"system": t.RXNORM, "code": naltrexone().ingredient_rxcui, "display": "naltrexone"}
+            ],
             "text": "naltrexone",
         },
         "subject": _ref("Patient", patient),

@@ -1,7 +1,7 @@
 """Reading a FHIR R4 Bundle (transaction or collection) into registry records.
 
 The Bundle is validated whole with fhir.resources R4B first; an invalid one raises
-:class:`~ldnderm.errors.InvalidInput` naming the element, and nothing is imported.
+:class:`~ldnderm.kernel.errors.InvalidInput` naming the element, and nothing is imported.
 
 Read: Patient; Condition (ICD-10-CM, SNOMED CT or the local condition code, resolved to a
 knowledge-base condition); MedicationStatement and MedicationRequest for naltrexone (RxNorm 7243
@@ -27,7 +27,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ldnderm.errors import InvalidInput, LdnDermError
 from ldnderm.interop.cdshooks.fhirjson import codings, concept_text, medication_concept, parse_date
 from ldnderm.interop.cdshooks.naltrexone import match_concept
 from ldnderm.interop.fhir import terminology as t
@@ -41,6 +40,7 @@ from ldnderm.interop.fhir.records import (
     ParsedBundle,
     PatientRecord,
 )
+from ldnderm.kernel.errors import InvalidInput, LdnDermError
 
 Json = dict[str, Any]
 HASH_SYSTEM = "urn:ldnderm:content-sha256"
@@ -309,7 +309,7 @@ class _Skip(Exception):
 
 def _condition_id(concept: Any) -> tuple[str, str | None, str | None]:
     """(knowledge condition id, code, system) of a Condition code; :class:`_Skip` if unknown."""
-    from ldnderm import knowledge
+    from ldnderm import evidence
 
     all_codings = codings(concept)
     for coding in all_codings:
@@ -322,9 +322,9 @@ def _condition_id(concept: Any) -> tuple[str, str | None, str | None]:
             continue
         try:
             if system == t.ICD10CM:
-                return knowledge.condition(code).id, code, system
+                return evidence.condition(code).id, code, system
             if system == t.SNOMED:
-                for condition in knowledge.conditions():
+                for condition in evidence.conditions():
                     if any(s.id == code for s in condition.snomed):
                         return condition.id, code, system
         except LdnDermError:

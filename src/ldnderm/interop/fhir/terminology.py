@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
-NALTREXONE_RXCUI = "7243"
-ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
-SNOMED = "http://snomed.info/sct"
-UCUM = "http://unitsofmeasure.org"
+from ldnderm.kernel.codes import ICD10CM, RXNORM, SNOMED, UCUM
+
+__all__ = ["ICD10CM", "RXNORM", "SNOMED", "UCUM"]
 
 MEASURE_SYSTEM = "urn:ldnderm:measure"
 """Local CodeSystem: code = measure id of :mod:`ldnderm.measures`."""
@@ -45,7 +43,7 @@ def local_system(clinic: str, kind: str) -> str:
 def measure_code_system() -> dict[str, Any]:
     """The local measure CodeSystem as a FHIR R4 resource (validated by the caller)."""
     from ldnderm import measures
-    from ldnderm.knowledge.version import knowledge_version
+    from ldnderm.kernel.version import knowledge_version
 
     concepts = []
     for measure in measures.all_measures():

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from ldnderm import __version__
-from ldnderm.errors import InvalidInput, LdnDermError, NotFound
+from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.api import auth as api_auth
-from ldnderm.web.api import knowledge, measures, registry_patients, registry_records, safety
+from ldnderm.web.api import evidence, measures, registry_patients, registry_records, safety
 from ldnderm.web.registry.access import AccessDenied, NotAuthenticated, RecordNotFound
 
 api = NinjaAPI(
@@ -27,9 +27,9 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/measures", measures.router)
-api.add_router("/conditions", knowledge.conditions_router)
-api.add_router("/studies", knowledge.studies_router)
-api.add_router("/knowledge", knowledge.knowledge_router)
+api.add_router("/conditions", evidence.conditions_router)
+api.add_router("/studies", evidence.studies_router)
+api.add_router("/knowledge", evidence.knowledge_router)
 api.add_router("", safety.router)
 api.add_router("/auth", api_auth.router)
 api.add_router("/patients", registry_patients.router)

@@ -82,11 +82,11 @@ def course_lookup(
 
 
 def _condition_name(condition_id: str) -> str:
-    from ldnderm import knowledge
-    from ldnderm.errors import LdnDermError
+    from ldnderm import evidence
+    from ldnderm.kernel.errors import LdnDermError
 
     try:
-        return knowledge.condition(condition_id).name
+        return evidence.condition(condition_id).name
     except LdnDermError:
         return condition_id
 
@@ -94,11 +94,11 @@ def _condition_name(condition_id: str) -> str:
 def _due(
     condition_id: str, started: date, last: dict[str, date], patient: PatientData
 ) -> tuple[DueAssessment, ...]:
-    from ldnderm import knowledge, measures
-    from ldnderm.errors import LdnDermError
+    from ldnderm import evidence, measures
+    from ldnderm.kernel.errors import LdnDermError
 
     try:
-        wanted = knowledge.condition(condition_id).recommended_measures
+        wanted = evidence.condition(condition_id).recommended_measures
     except LdnDermError:
         return ()
     out = []

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from ldnderm.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.interop import cdshooks
 from ldnderm.interop.cdshooks import ClientAuthError, PrefetchUnavailable, TrustedIssuer
 from ldnderm.interop.cdshooks.models import FeedbackRequest, FhirAuthorization
 from ldnderm.interop.cdshooks.prefetch import FhirFetcher, http_fetcher
+from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.cds import conf
 from ldnderm.web.cds.models import CardFeedback
 

@@ -10,6 +10,6 @@ from ldnderm import __version__
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from ldnderm.knowledge.version import knowledge_version
+    from ldnderm.kernel.version import knowledge_version
 
     return {"ldnderm_version": __version__, "knowledge_version": knowledge_version()}

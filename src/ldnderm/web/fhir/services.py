@@ -16,8 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ldnderm import knowledge, measures
-from ldnderm.errors import InvalidInput, LdnDermError, NotFound
+from ldnderm import evidence, measures
 from ldnderm.interop.fhir import export_bundle, read_bundle
 from ldnderm.interop.fhir import terminology as t
 from ldnderm.interop.fhir.records import (
@@ -30,6 +29,7 @@ from ldnderm.interop.fhir.records import (
     PatientExport,
     PatientRecord,
 )
+from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.audit.log import Action, Actor, record
 from ldnderm.web.fhir.models import FhirIdentifier
@@ -365,7 +365,7 @@ def _condition_record(
     code = system = None
     display = condition_id
     try:
-        condition = knowledge.condition(condition_id)
+        condition = evidence.condition(condition_id)
         display = condition.name
         if len(condition.icd10cm) == 1:
             code, system = condition.icd10cm[0].code, t.ICD10CM

@@ -1,4 +1,4 @@
-"""The registry's port onto the clinical core: conditions (``ldnderm.knowledge``), safety
+"""The registry's port onto the clinical core: conditions (``ldnderm.evidence``), safety
 screening (``ldnderm.safety``) and dosing plans (``ldnderm.dosing``).
 
 The registry stores what these return as JSON snapshots; this module is the only place that
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ldnderm.errors import NotFound
+from ldnderm.kernel.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,15 @@ class Plan:
 
 def conditions() -> list[ConditionChoice]:
     """The knowledge base's conditions, in its order."""
-    from ldnderm import knowledge
+    from ldnderm import evidence
 
     return [
-        ConditionChoice(c.id, c.name, tuple(c.recommended_measures)) for c in knowledge.conditions()
+        ConditionChoice(c.id, c.name, tuple(c.recommended_measures)) for c in evidence.conditions()
     ]
 
 
 def protocols() -> list[tuple[str, str]]:
-    """Dosing protocol ids and labels (``knowledge/data/dosing/protocols.yaml``)."""
+    """Dosing protocol ids and labels (``data/dosing/protocols.yaml``)."""
     from ldnderm.dosing.data import protocols as load
 
     return [(p.id, p.label) for p in load().protocols]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldnderm import measures
-from ldnderm.errors import InvalidInput, NotFound
+from ldnderm.kernel.errors import InvalidInput, NotFound
 from ldnderm.measures.model import ItemDef
 
 _QUOTED = re.compile(r'"([^"]+)"')

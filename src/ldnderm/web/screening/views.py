@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ldnderm.errors import InvalidInput, NotFound
+from ldnderm.kernel.errors import InvalidInput, NotFound
 from ldnderm.web.screening.forms import LIST_FIELDS, ScreeningForm
 
 PLAN_FIELDS = {"condition", "start", "protocol", "target_mg"}

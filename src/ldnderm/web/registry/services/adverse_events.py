@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.audit.log import Action
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AdverseEventIn, AdverseEventPatch

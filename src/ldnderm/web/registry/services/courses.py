@@ -19,7 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.audit.log import Action
 from ldnderm.web.registry import clinical
 from ldnderm.web.registry.access import Scope

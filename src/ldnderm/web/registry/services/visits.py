@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from ldnderm import measures
-from ldnderm.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures import ScoreResult
 from ldnderm.web.audit.log import Action, Actor, record
 from ldnderm.web.registry.access import Scope

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ldnderm.errors import InvalidInput, NotFound
+from ldnderm.kernel.errors import InvalidInput, NotFound
 from ldnderm.web.registry import clinical
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.forms import CourseForm, DoseForm, StopForm

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from ldnderm import measures
-from ldnderm.errors import InvalidInput, NotFound
+from ldnderm.kernel.errors import InvalidInput, NotFound
 from ldnderm.web.registry import clinical
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.forms import AdverseEventForm, VisitForm

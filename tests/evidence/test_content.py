@@ -1,0 +1,46 @@
+"""The honest answers the issue asks for, checked against the shipped data."""
+
+from __future__ import annotations
+
+from ldnderm import evidence
+from ldnderm.evidence.store import KnowledgeBase
+
+
+class TestHonestAnswers:
+    def test_hidradenitis_suppurativa_has_no_primary_study(self, kb: KnowledgeBase) -> None:
+        c = evidence.condition("hidradenitis-suppurativa")
+        assert evidence.grade(c.id).level == "none"
+        assert c.searched and "hidradenitis" in c.searched
+        assert not any(kb.studies[s].primary for s in c.studies)
+
+    def test_chronic_urticaria_has_no_primary_study(self, kb: KnowledgeBase) -> None:
+        c = evidence.condition("chronic-urticaria")
+        assert evidence.grade(c.id).level == "none"
+        assert c.searched and "no registered trial" in c.searched
+        assert "No primary study" in c.clinician_summary.text
+
+    def test_lichen_planopilaris_includes_the_negative_rct(self, kb: KnowledgeBase) -> None:
+        c = evidence.condition("lichen-planopilaris")
+        rct = kb.study("lpp-ldn-rct-2020")
+        assert rct.id in c.studies and rct.design == "rct" and rct.direction == "null"
+        assert rct.pmid == "32449418"
+        g = evidence.grade(c.id)
+        assert (g.best_design, g.direction, g.level) == ("rct", "null", "low")
+
+    def test_hailey_hailey_includes_case_series_and_relapse_data(self, kb: KnowledgeBase) -> None:
+        c = evidence.condition("hailey-hailey-disease")
+        series = [s for s in kb.studies_of(c) if s.design == "case_series"]
+        assert {"albers-2017", "ibrahim-2017", "gavali-hhd"} <= {s.id for s in series}
+        relapse = " ".join(n.text for n in c.notes)
+        assert "relapsed" in relapse and "flared" in relapse
+        assert "menta-2024" in c.studies
+        assert evidence.grade(c.id).level == "very_low"
+
+    def test_mechanisms_cover_blockade_tlr4_and_itch(self) -> None:
+        ids = {m.id for m in evidence.mechanisms()}
+        assert {
+            "transient-receptor-blockade",
+            "ogf-axis",
+            "tlr4-antagonism",
+            "itch-pathways",
+        } <= ids
