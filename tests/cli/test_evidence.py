@@ -28,7 +28,7 @@ class TestEvidenceCommand:
         result = runner.invoke(app, ["evidence"])
         assert result.exit_code == 0
         assert "hidradenitis-suppurativa" in result.output
-        assert "No primary study" in result.output
+        assert "No evidence" in result.output
 
     def test_the_list_as_json_has_ids_grades_counts_and_best_design(self) -> None:
         result = runner.invoke(app, ["evidence", "--json"])
@@ -62,7 +62,8 @@ class TestEvidenceCommand:
 
     def test_human_output_shows_the_reasoning(self) -> None:
         result = runner.invoke(app, ["evidence", "lichen-planopilaris"])
-        assert "Grade: Low" in result.output and "randomised controlled trial" in result.output
+        assert "Certainty: Low certainty; the only trial found no benefit" in result.output
+        assert "randomised controlled trial" in result.output
 
     def test_an_unknown_condition_exits_2_with_suggestions(self) -> None:
         proc = run("hailey-haley")

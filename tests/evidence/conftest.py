@@ -41,6 +41,7 @@ def condition_doc(cid: str = "c1", **over: Any) -> dict[str, Any]:
         "recommended_measures": ["dlqi"],
         "regimens": [{"id": f"{cid}-r", "label": "3 mg", "dose": "3 mg", "studies": ["s1"]}],
         "studies": ["s1"],
+        "certainty": {"question": "LDN for it", "key_outcome": "itch", "studies": ["s1"]},
     }
     doc.update(over)
     return doc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ldnderm import evidence
 from ldnderm.evidence.store import KnowledgeBase
 
@@ -25,7 +27,7 @@ class TestHonestAnswers:
         assert rct.id in c.studies and rct.design == "rct" and rct.direction == "null"
         assert rct.pmid == "32449418"
         g = evidence.grade(c.id)
-        assert (g.best_design, g.direction, g.level) == ("rct", "null", "low")
+        assert (g.best_design, g.direction, g.level) == ("rct", "no_benefit", "low")
 
     def test_hailey_hailey_includes_case_series_and_relapse_data(self, kb: KnowledgeBase) -> None:
         c = evidence.condition("hailey-hailey-disease")
@@ -44,3 +46,46 @@ class TestHonestAnswers:
             "tlr4-antagonism",
             "itch-pathways",
         } <= ids
+
+
+# Certainty and direction of every condition, written by hand from the appraisal in each
+# condition file (key outcome, studies, the five judgements): the table the issue asked for.
+EXPECTED = {
+    "atopic-dermatitis-itch": ("low", "benefit"),
+    "burn-pruritus": ("very_low", "benefit"),
+    "cholestatic-pruritus": ("low", "benefit"),
+    "chronic-urticaria": ("none", None),
+    "darier-disease": ("very_low", "mixed"),
+    "dermatomyositis": ("very_low", "benefit"),
+    "epidermolysis-bullosa-pruriginosa": ("very_low", "benefit"),
+    "hailey-hailey-disease": ("very_low", "mixed"),
+    "hidradenitis-suppurativa": ("none", None),
+    "lichen-planopilaris": ("low", "no_benefit"),
+    "lichen-planus": ("very_low", "benefit"),
+    "prurigo-nodularis": ("very_low", "benefit"),
+    "psoriasis": ("very_low", "benefit"),
+    "skin-picking-disorder": ("very_low", "benefit"),
+    "systemic-sclerosis": ("very_low", "benefit"),
+    "trichotillomania": ("low", "no_benefit"),
+    "uremic-pruritus": ("very_low", "mixed"),
+}
+
+
+@pytest.mark.parametrize(("condition_id", "expected"), sorted(EXPECTED.items()))
+def test_certainty_and_direction_of_each_condition(
+    kb: KnowledgeBase, condition_id: str, expected: tuple[str, str | None]
+) -> None:
+    g = kb.grade_of(condition_id)
+    assert (g.level, g.direction) == expected
+
+
+def test_every_condition_is_in_the_table(kb: KnowledgeBase) -> None:
+    assert set(kb.conditions) == set(EXPECTED)
+
+
+def test_trichotillomania_is_rated_down_for_indirect_dose_and_imprecision(
+    kb: KnowledgeBase,
+) -> None:
+    reasons = " ".join(kb.grade_of("trichotillomania").reasons)
+    assert "Indirectness, down one level" in reasons and "50-150 mg" in reasons
+    assert "Imprecision, down one level" in reasons

@@ -78,7 +78,13 @@ class TestBrokenReferences:
     def test_no_primary_study_without_a_search_statement_fails(self) -> None:
         review = study_doc(design="review", direction=None)
         with pytest.raises(KnowledgeDataError, match="say what was searched"):
-            build_one(condition_doc(regimens=[]), review)
+            build_one(
+                condition_doc(
+                    regimens=[],
+                    certainty={"question": "q", "key_outcome": "itch", "studies": []},
+                ),
+                review,
+            )
 
     def test_a_file_must_be_named_by_its_id(self) -> None:
         docs = [("s.yaml", {"studies": [study_doc()]})]

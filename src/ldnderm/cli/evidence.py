@@ -45,11 +45,11 @@ def _version() -> str:
 
 
 def _echo_list(rows: list[dict[str, Any]]) -> None:
-    typer.echo(f"{'id':<36} {'grade':<18} {'studies':>7}  best design")
+    typer.echo(f"{'id':<36} {'certainty':<20} {'direction':<14} {'studies':>7}")
     for row in rows:
         typer.echo(
-            f"{row['id']:<36} {row['grade_label']:<18} {row['study_count']:>7}  "
-            f"{row['best_design_label'] or '-'}"
+            f"{row['id']:<36} {row['grade_label']:<20} {row['direction_label'] or '-':<14} "
+            f"{row['study_count']:>7}"
         )
     typer.echo(f"knowledge base {_version()}")
 
@@ -59,7 +59,8 @@ def _echo_detail(d: dict[str, Any]) -> None:
     codes = ", ".join(c["code"] for c in d["icd10cm"])
     if codes:
         typer.echo(f"ICD-10-CM: {codes}")
-    typer.echo(f"Grade: {d['grade_label']} (direction: {d['direction'] or '-'})")
+    typer.echo(f"Key outcome: {d['key_outcome']}")
+    typer.echo(f"Certainty: {d['certainty_summary']}")
     for reason in d["grade_reasons"]:
         typer.echo(f"  - {reason}")
     typer.echo("")
@@ -77,7 +78,8 @@ def _echo_detail(d: dict[str, Any]) -> None:
         )
         n = f"n={s['n']}" if s["n"] else "n=-"
         typer.echo(
-            f"  {s['id']:<30} {s['design_label']:<28} {n:<6} {s['direction'] or '-':<8} {ident}"
+            f"  {s['id']:<30} {s['design_label']:<28} {n:<6} {s['direction_label'] or '-':<13} "
+            f"{ident}"
         )
     typer.echo(f"\nMeasures: {', '.join(d['recommended_measures']) or '-'}")
     typer.echo(f"knowledge base {d['knowledge_version']}")

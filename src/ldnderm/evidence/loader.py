@@ -104,10 +104,13 @@ def build(
     if problems or patient is None:
         raise KnowledgeDataError("; ".join(problems) or f"{gname}: invalid")
     ordered = {k: condition_map[k] for k in _order(condition_map)}
-    base = KnowledgeBase(ordered, study_map, tuple(mechanism_list), patient)
+    try:
+        base = KnowledgeBase(ordered, study_map, tuple(mechanism_list), patient)
+    except ValueError as exc:
+        raise KnowledgeDataError(f"certainty: {exc}") from exc
     for cid, condition in ordered.items():
         if base.grades[cid].level == "none" and not condition.searched:
-            problems.append(f"{cid}: no primary study counts, so say what was searched")
+            problems.append(f"{cid}: no primary study is rated, so say what was searched")
     if problems:
         raise KnowledgeDataError("; ".join(problems))
     return base

@@ -222,6 +222,56 @@ class Regimen(_Frozen):
     _id = field_validator("id")(_check_id)
 
 
+class Judgement(_Frozen):
+    """One GRADE domain's rating-down judgement for a body of evidence.
+
+    ``down`` is 0, 1 (serious) or 2 (very serious). A step down must say why and name the
+    studies it concerns; a zero may carry a short reason.
+    """
+
+    down: int = Field(0, ge=0, le=2)
+    reason: str | None = None
+    studies: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _down_says_why(self) -> Judgement:
+        if self.down and not (self.reason and self.studies):
+            raise ValueError("a step down needs a reason and the studies it concerns")
+        return self
+
+
+class Certainty(_Frozen):
+    """The appraisal of one condition's evidence for its key outcome (GRADE-style).
+
+    The level and the direction are not stored: :mod:`ldnderm.evidence.grading` computes them
+    from the designs and results of ``studies`` and from the five judgements here.
+    """
+
+    question: str = Field(description="The use in question: population, dose and outcome.")
+    key_outcome: str
+    scope_note: str | None = None
+    studies: list[str] = Field(
+        default_factory=list,
+        description="Primary naltrexone studies reporting the key outcome; empty means none exist.",
+    )
+    risk_of_bias: Judgement = Judgement()
+    inconsistency: Judgement = Judgement()
+    indirectness: Judgement = Judgement()
+    imprecision: Judgement = Judgement()
+    publication_bias: Judgement = Judgement()
+    direction_reason: str | None = None
+
+    def judgements(self) -> list[tuple[str, Judgement]]:
+        """The five domains in GRADE's order, as (domain id, judgement)."""
+        return [
+            ("risk_of_bias", self.risk_of_bias),
+            ("inconsistency", self.inconsistency),
+            ("indirectness", self.indirectness),
+            ("imprecision", self.imprecision),
+            ("publication_bias", self.publication_bias),
+        ]
+
+
 class Condition(_Frozen):
     """A skin condition (or itch type) and what the literature says about naltrexone for it."""
 
@@ -243,6 +293,7 @@ class Condition(_Frozen):
     )
     notes: list[Sourced] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list, description="To ask your dermatologist.")
+    certainty: Certainty
 
     _id = field_validator("id")(_check_id)
 

@@ -8,30 +8,118 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldnderm.evidence.grading import DESIGN_LABELS, Grade, excluded_because
+from ldnderm.evidence.grading import DESIGN_LABELS, GROUP_OF, DesignGroup, Grade, excluded_because
 from ldnderm.evidence.models import Condition, Sourced, Study
 from ldnderm.evidence.store import KnowledgeBase
 from ldnderm.kernel.version import knowledge_version
 
 GRADE_LABELS = {
-    "high": "High",
-    "moderate": "Moderate",
-    "low": "Low",
-    "very_low": "Very low",
-    "none": "No primary study",
+    "high": "High certainty",
+    "moderate": "Moderate certainty",
+    "low": "Low certainty",
+    "very_low": "Very low certainty",
+    "none": "No evidence",
+}
+"""How a level reads on pages and in the CLI; ``none`` means no primary study exists."""
+
+DIRECTION_LABELS = {
+    "benefit": "benefit",
+    "no_benefit": "no benefit",
+    "mixed": "mixed results",
+    "harm": "harm",
 }
 
-PLAIN_GRADE = {
-    "high": "Well-run trials agree, so we can be fairly sure of the answer.",
-    "moderate": "There is trial evidence, but it is small, so the answer could still change.",
-    "low": "There is some trial evidence, but it is small or uncontrolled; the answer may change.",
-    "very_low": (
-        "The evidence is reports of single patients or small groups treated without a "
-        "comparison group. Such reports cannot show whether naltrexone itself helped."
-    ),
-    "none": "No study of naltrexone in this condition has been found.",
+STUDY_DIRECTION_LABELS = {
+    "positive": "benefit",
+    "null": "no difference",
+    "negative": "worse",
+    "mixed": "mixed",
 }
-"""What each grade means for a patient, in plain words."""
+"""What one study found, in words."""
+
+GROUP_WORDS: dict[DesignGroup, tuple[str, str]] = {
+    "rct": ("randomised trial", "randomised trials"),
+    "observational": ("study without randomisation", "studies without randomisation"),
+    "case_series": ("series of treated patients", "series of treated patients"),
+    "case_report": ("report of a single patient", "reports of single patients"),
+}
+"""Plain names of the design groups, singular and plural."""
+
+PLAIN_LEVEL = {
+    "high": "We can be confident in this answer.",
+    "moderate": "This answer is probably right, but better studies could change it.",
+    "low": "Better studies could well change this answer.",
+    "very_low": "We cannot be sure of this answer.",
+}
+
+
+def certainty_summary(grade: Grade) -> str:
+    """One line that keeps certainty and direction apart, e.g. ``Low certainty; the only trial
+    found no benefit``."""
+    if grade.level == "none" or grade.direction is None or grade.best_design is None:
+        return "No evidence: no primary study of naltrexone was found"
+    n = grade.designs[grade.best_design]
+    controlled = grade.best_design == "rct"
+    subject = (
+        ("the only trial" if n == 1 else "the trials")
+        if controlled
+        else ("the only study" if n == 1 else "the best studies")
+    )
+    found = {
+        "benefit": "found benefit"
+        if controlled
+        else ("describes" if n == 1 else "describe") + " improvement, without a comparison group",
+        "no_benefit": "found no benefit",
+        "mixed": "found mixed results",
+        "harm": "found harm",
+    }[grade.direction]
+    return f"{GRADE_LABELS[grade.level]}; {subject} {found}"
+
+
+def plain_certainty(grade: Grade, studies: dict[str, Study]) -> str:
+    """What the evidence is, for a patient, built from the designs actually present."""
+    if grade.level == "none":
+        return "No study of naltrexone for this condition has been found."
+    parts = []
+    for group in ("rct", "observational", "case_series", "case_report"):
+        count = grade.designs.get(group, 0)
+        if not count:
+            continue
+        one, many = GROUP_WORDS[group]
+        patients = sum(
+            studies[s].n or 0 for s in grade.counted if GROUP_OF[studies[s].design] == group
+        )
+        people = (
+            f" ({patients} patients in all)"
+            if count > 1 and patients and group != "case_report"
+            else ""
+        )
+        parts.append(f"{'one' if count == 1 else count} {one if count == 1 else many}{people}")
+    what = "What we know comes from " + _join(parts) + "."
+    if "rct" in grade.designs:
+        how = (
+            "In a randomised trial, chance decides who gets naltrexone and who gets a comparison, "
+            "which is the fairest test."
+        )
+    else:
+        how = (
+            "None of these compared naltrexone with another treatment or a dummy pill, so they "
+            "cannot show whether naltrexone itself made the difference."
+        )
+    controlled = "rct" in grade.designs
+    found = {
+        "benefit": "Patients did better on naltrexone than on the comparison."
+        if controlled
+        else "Patients improved while taking naltrexone.",
+        "no_benefit": "Naltrexone did no better than the comparison.",
+        "mixed": "Some patients improved and others did not, or the studies disagree.",
+        "harm": "Patients did worse on naltrexone.",
+    }[grade.direction or "mixed"]
+    return f"{what} {how} {found} {PLAIN_LEVEL[grade.level]}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def study_view(study: Study, base: KnowledgeBase | None = None) -> dict[str, Any]:
@@ -56,6 +144,7 @@ def study_view(study: Study, base: KnowledgeBase | None = None) -> dict[str, Any
         "duration": study.duration,
         "outcome": study.outcome,
         "direction": study.direction,
+        "direction_label": STUDY_DIRECTION_LABELS[study.direction] if study.direction else None,
         "indirect": study.indirect,
         "counted": excluded_because(study) is None,
         "not_counted_because": excluded_because(study),
@@ -76,16 +165,20 @@ def study_view(study: Study, base: KnowledgeBase | None = None) -> dict[str, Any
     return view
 
 
-def grade_view(grade: Grade) -> dict[str, Any]:
+def grade_view(grade: Grade, base: KnowledgeBase) -> dict[str, Any]:
+    """The certainty of a condition's evidence and, separately, its direction."""
     return {
         "grade": grade.level,
         "grade_label": GRADE_LABELS[grade.level],
+        "certainty_summary": certainty_summary(grade),
+        "key_outcome": grade.key_outcome,
         "grade_reason": grade.reason,
         "grade_reasons": list(grade.reasons),
-        "grade_plain": PLAIN_GRADE[grade.level],
+        "grade_plain": plain_certainty(grade, dict(base.studies)),
         "best_design": grade.best_design,
-        "best_design_label": DESIGN_LABELS[grade.best_design] if grade.best_design else None,
+        "designs": dict(grade.designs),
         "direction": grade.direction,
+        "direction_label": DIRECTION_LABELS[grade.direction] if grade.direction else None,
         "counted_studies": list(grade.counted),
     }
 
@@ -117,11 +210,13 @@ def condition_summary(condition: Condition, base: KnowledgeBase) -> dict[str, An
         "name": condition.name,
         "grade": grade.level,
         "grade_label": GRADE_LABELS[grade.level],
+        "certainty_summary": certainty_summary(grade),
+        "key_outcome": grade.key_outcome,
         "direction": grade.direction,
+        "direction_label": DIRECTION_LABELS[grade.direction] if grade.direction else None,
         "study_count": len(condition.studies),
         "primary_study_count": len(grade.counted),
         "best_design": grade.best_design,
-        "best_design_label": DESIGN_LABELS[grade.best_design] if grade.best_design else None,
         "icd10cm": [c.code for c in condition.icd10cm],
     }
 
@@ -137,7 +232,9 @@ def condition_detail(condition: Condition, base: KnowledgeBase) -> dict[str, Any
         "icd10cm": [c.model_dump(exclude_none=True) for c in condition.icd10cm],
         "icd10cm_note": condition.icd10cm_note,
         "snomed": [s.model_dump() for s in condition.snomed],
-        **grade_view(base.grade_of(condition.id)),
+        **grade_view(base.grade_of(condition.id), base),
+        "certainty_question": condition.certainty.question,
+        "certainty_scope_note": condition.certainty.scope_note,
         "about": sourced_view(condition.about, base),
         "clinician_summary": sourced_view(condition.clinician_summary, base),
         "patient_summary": sourced_view(condition.patient_summary, base),
@@ -145,11 +242,20 @@ def condition_detail(condition: Condition, base: KnowledgeBase) -> dict[str, Any
         "notes": [sourced_view(n, base) for n in condition.notes],
         "recommended_measures": list(condition.recommended_measures),
         "regimens": [r.model_dump(exclude_none=True) for r in condition.regimens],
-        "studies": [study_view(s) for s in studies],
+        "studies": [_rated(study_view(s), base.grade_of(condition.id)) for s in studies],
         "questions": list(condition.questions) + list(base.guidance.questions),
         "safety": [sourced_view(s, base) for s in base.guidance.safety],
         "knowledge_version": knowledge_version(),
     }
+
+
+def _rated(view: dict[str, Any], grade: Grade) -> dict[str, Any]:
+    """Mark whether the study was rated for this condition's key outcome, and why not."""
+    rated = view["id"] in grade.counted
+    view["counted"] = rated
+    if not rated and view["not_counted_because"] is None:
+        view["not_counted_because"] = "does not report the key outcome"
+    return view
 
 
 def condition_list(base: KnowledgeBase) -> list[dict[str, Any]]:

@@ -44,9 +44,7 @@ class KnowledgeBase:
     _index: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        grades = {
-            cid: grade(self.studies[s] for s in c.studies) for cid, c in self.conditions.items()
-        }
+        grades = {cid: grade(c, self.studies) for cid, c in self.conditions.items()}
         index: dict[str, list[str]] = {}
         for cid, condition in self.conditions.items():
             for key in condition_keys(condition):
