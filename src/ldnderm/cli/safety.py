@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 # str.isdigit() accepts other scripts' digits and superscripts ("²"), which int() then rejects.
 _ASCII_DIGITS = re.compile(r"[0-9]+")
-_SEVERITY_RANK = {"contraindicated": 0, "hold": 1, "caution": 2}
 _WIDTH = 100
 
 
@@ -99,13 +98,11 @@ def _echo_screen(result: ScreenResult) -> None:
     )
     for note in result.notes:
         _wrap(f"note: {note}")
-    findings = sorted(result.findings, key=lambda f: _SEVERITY_RANK[f.severity])
-    for f in findings:
+    from ldnderm.safety.engine import most_severe_first
+
+    for f in most_severe_first(result.findings):
         typer.echo(f"\n[{f.severity.upper()}] {f.title} ({f.rule})")
-        # The engine appends the evidence note to the message for API readers; here it has
-        # its own line, so it is cut from the message rather than printed twice.
-        message = f.message.split(" Evidence quality: ")[0]
-        _wrap(message, "  ")
+        _wrap(f.text, "  ")  # the evidence note has its own line below
         typer.echo("  Triggered by:")
         for line in f.evidence:
             _wrap(line, "    - ", "      ")

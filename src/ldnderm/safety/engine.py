@@ -7,9 +7,10 @@ Output: a :class:`ScreenResult` whose ``verdict`` is the most severe finding
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import Field, field_serializer
 
@@ -19,7 +20,21 @@ from ldnderm.safety.data import RuleDef, Severity, Source, load
 from ldnderm.safety.profile import Profile
 from ldnderm.safety.triggers import evaluate
 
+
+class _HasSeverity(Protocol):
+    @property
+    def severity(self) -> str: ...
+
+
+FindingT = TypeVar("FindingT", bound=_HasSeverity)
+
 SEVERITY_ORDER: dict[str, int] = {"ok": 0, "caution": 1, "hold": 2, "contraindicated": 3}
+"""How severe each verdict is, least first: the one definition every door sorts by."""
+
+
+def most_severe_first(findings: Sequence[FindingT]) -> list[FindingT]:
+    """``findings`` sorted most severe first (stable: rule order within a severity)."""
+    return sorted(findings, key=lambda f: -SEVERITY_ORDER.get(f.severity, 0))
 
 
 class Finding(_Frozen):
@@ -32,7 +47,10 @@ class Finding(_Frozen):
     rule: str
     title: str
     severity: Literal["contraindicated", "hold", "caution"]
+    text: str
+    """The rule's message alone."""
     message: str
+    """``text`` followed by the evidence-quality note, for readers that show one string."""
     patient_message: str
     evidence: list[str]
     sources: list[Source]
@@ -85,13 +103,15 @@ def screen(profile: Profile, profile_source: Literal["json", "fhir"] = "json") -
 
 def _finding(rule: RuleDef, evidence: list[str], sources: list[Source]) -> Finding:
     params = {k: v for k, v in rule.trigger.model_dump().items() if isinstance(v, int | str)}
-    message = rule.message.format(**params)
+    text = rule.message.format(**params)
+    message = text
     if rule.evidence_note:
         message += f" Evidence quality: {rule.source_quality}. {rule.evidence_note}"
     return Finding(
         rule=rule.id,
         title=rule.title,
         severity=rule.severity,
+        text=text,
         message=message,
         patient_message=rule.patient_message,
         evidence=evidence,

@@ -105,8 +105,9 @@ class CardFactory:
     ) -> list[Card]:
         """One card per critical, hold or caution finding, most severe first."""
         cards = []
-        order = {"contraindicated": 0, "hold": 1, "caution": 2}
-        for finding in sorted(screening.findings, key=lambda f: order.get(f.severity, 3)):
+        from ldnderm.safety.engine import most_severe_first
+
+        for finding in most_severe_first(screening.findings):
             indicator = _INDICATOR.get(finding.severity)
             if indicator is None:
                 continue

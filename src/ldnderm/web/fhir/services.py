@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ldnderm import evidence, measures
+from ldnderm import evidence
 from ldnderm.interop.fhir import export_bundle, read_bundle
 from ldnderm.interop.fhir import terminology as t
 from ldnderm.interop.fhir.records import (
@@ -42,6 +41,7 @@ from ldnderm.web.registry.models import (
     TreatmentCourse,
     Visit,
 )
+from ldnderm.web.registry.services.visits import build_assessment
 
 Kind = FhirIdentifier.Kind
 ATTEMPTS = 3
@@ -228,19 +228,10 @@ class _Importer:
         if visit is None:
             visit = Visit.objects.create(patient=patient, visit_date=a.taken_on, course=course)
             self._created("Visit", visit, patient)
-        try:
-            result = measures.get(a.measure_id).score(a.responses)
-        except InvalidInput as exc:
-            raise InvalidInput(f"Observation {a.key.value}.{exc.field}", exc.problem) from exc
-        assessment = Assessment.objects.create(
-            visit=visit,
-            measure_id=a.measure_id,
-            measure_version=result.version,
-            responses=a.responses,
-            result=result.model_dump(mode="json"),
-            total=Decimal(str(result.total)) if result.total is not None else None,
-            knowledge_version=result.knowledge_version,
+        assessment = build_assessment(
+            visit, a.measure_id, a.responses, where=f"Observation {a.key.value}"
         )
+        assessment.save()
         self._new_link(Kind.ASSESSMENT, a.key, patient, assessment.pk)
         self._created("Observation", assessment, patient)
 

@@ -19,25 +19,31 @@ from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Vi
 from ldnderm.web.registry.services.common import audit, changed_fields
 
 
-def score(measure_id: str, responses: Any) -> ScoreResult:
-    """Score through the measures registry; InvalidInput names ``assessments.<id>.<field>``."""
+def score(measure_id: str, responses: Any, where: str | None = None) -> ScoreResult:
+    """Score through the measures registry; InvalidInput names ``<where>.<field>``, where
+    ``where`` defaults to ``assessments.<measure id>``."""
     try:
         return measures.get(measure_id).score(responses)
     except InvalidInput as exc:
-        field = f"assessments.{measure_id}" + (f".{exc.field}" if exc.field else "")
+        prefix = where or f"assessments.{measure_id}"
+        field = prefix + (f".{exc.field}" if exc.field else "")
         raise InvalidInput(field, exc.problem, exc.allowed) from exc
 
 
 def _fill(assessment: Assessment, result: ScoreResult) -> None:
     assessment.measure_version = result.version
     assessment.result = result.model_dump(mode="json")
-    assessment.total = Decimal(result.total) if result.total is not None else None
+    assessment.total = Decimal(str(result.total)) if result.total is not None else None
     assessment.knowledge_version = result.knowledge_version
 
 
-def _build(visit: Visit, measure_id: str, responses: Any) -> Assessment:
+def build_assessment(
+    visit: Visit, measure_id: str, responses: Any, where: str | None = None
+) -> Assessment:
+    """An unsaved, scored assessment: the one way every door (pages, API, FHIR import) turns
+    responses into a stored score, with the measure and knowledge versions it was scored under."""
     assessment = Assessment(visit=visit, measure_id=measure_id, responses=responses)
-    _fill(assessment, score(measure_id, responses))
+    _fill(assessment, score(measure_id, responses, where))
     return assessment
 
 
@@ -81,7 +87,7 @@ def delete_visit(scope: Scope, visit: Visit) -> None:
 def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
     visit = scope.get(Visit, data.visit_id)
     with transaction.atomic():
-        assessment = _build(visit, data.measure_id, data.responses)
+        assessment = build_assessment(visit, data.measure_id, data.responses)
         assessment.save()
         audit(scope, Action.CREATE, assessment, measure=data.measure_id)
     return assessment
