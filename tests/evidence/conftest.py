@@ -11,7 +11,7 @@ from ldnderm.evidence.store import KnowledgeBase
 from ldnderm.kernel.sources import Source, SourceRegistry, registry
 
 
-def test_source(sid: str, tier: str = "primary", kind: str = "study") -> Source:
+def crafted_source(sid: str, tier: str = "primary", kind: str = "study") -> Source:
     return Source.model_validate(
         {
             "id": sid,
@@ -24,21 +24,21 @@ def test_source(sid: str, tier: str = "primary", kind: str = "study") -> Source:
     )
 
 
-def test_registry() -> SourceRegistry:
+def crafted_registry() -> SourceRegistry:
     """The shipped registry plus crafted entries: studies s1-s9 (primary), about-src
     (secondary web page) and weak-src (weak web page)."""
     shipped = registry()
-    extra = {f"s{i}": test_source(f"s{i}") for i in range(1, 10)}
-    extra["ghost-free"] = test_source("ghost-free")
-    extra["about-src"] = test_source("about-src", "secondary", "web_page")
-    extra["weak-src"] = test_source("weak-src", "weak", "web_page")
+    extra = {f"s{i}": crafted_source(f"s{i}") for i in range(1, 10)}
+    extra["ghost-free"] = crafted_source("ghost-free")
+    extra["about-src"] = crafted_source("about-src", "secondary", "web_page")
+    extra["weak-src"] = crafted_source("weak-src", "weak", "web_page")
     return SourceRegistry({**shipped.sources, **extra}, shipped.hosts)
 
 
 @pytest.fixture(autouse=True)
 def _crafted_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     """Crafted documents cite crafted registry ids; the loader sees them beside the shipped ones."""
-    crafted = test_registry()
+    crafted = crafted_registry()
     monkeypatch.setattr("ldnderm.evidence.loader.registry", lambda: crafted)
 
 
