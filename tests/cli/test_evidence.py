@@ -52,7 +52,18 @@ class TestEvidenceCommand:
         ):
             assert key in body
         study = body["studies"][0]
-        for key in ("id", "title", "year", "design", "n", "doi", "pmid", "urls", "direction"):
+        for key in (
+            "id",
+            "citation",
+            "tier",
+            "kind",
+            "design",
+            "n",
+            "doi",
+            "pmid",
+            "urls",
+            "direction",
+        ):
             assert key in study
 
     def test_an_icd10_code_resolves(self) -> None:

@@ -102,7 +102,7 @@ def test_compound_days_with_non_ascii_digits_exit_2_naming_days() -> None:
 def test_plan_for_humans_shows_sources_note_and_whole_doses() -> None:
     done = run("plan", "--condition", "psoriasis", "--start", "2026-10-25")
     assert done.returncode == 0, done.stderr
-    assert "Sources:" in done.stdout and "Weinstock" in done.stdout and "[low]" in done.stdout
+    assert "Sources:" in done.stdout and "Weinstock" in done.stdout and "[weak]" in done.stdout
     assert "Note: Sources step every 7-14 days" in done.stdout
     assert ": 3 mg at bedtime" in done.stdout and "3.0 mg" not in done.stdout
 

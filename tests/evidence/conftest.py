@@ -8,6 +8,38 @@ import pytest
 
 from ldnderm.evidence import base
 from ldnderm.evidence.store import KnowledgeBase
+from ldnderm.kernel.sources import Source, SourceRegistry, registry
+
+
+def crafted_source(sid: str, tier: str = "primary", kind: str = "study") -> Source:
+    return Source.model_validate(
+        {
+            "id": sid,
+            "kind": kind,
+            "tier": tier,
+            "citation": f"Citation of {sid}.",
+            "url": f"https://example.org/{sid}",
+            "verification": "verified",
+        }
+    )
+
+
+def crafted_registry() -> SourceRegistry:
+    """The shipped registry plus crafted entries: studies s1-s9 (primary), about-src
+    (secondary web page) and weak-src (weak web page)."""
+    shipped = registry()
+    extra = {f"s{i}": crafted_source(f"s{i}") for i in range(1, 10)}
+    extra["ghost-free"] = crafted_source("ghost-free")
+    extra["about-src"] = crafted_source("about-src", "secondary", "web_page")
+    extra["weak-src"] = crafted_source("weak-src", "weak", "web_page")
+    return SourceRegistry({**shipped.sources, **extra}, shipped.hosts)
+
+
+@pytest.fixture(autouse=True)
+def _crafted_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crafted documents cite crafted registry ids; the loader sees them beside the shipped ones."""
+    crafted = crafted_registry()
+    monkeypatch.setattr("ldnderm.evidence.loader.registry", lambda: crafted)
 
 
 def study_doc(sid: str = "s1", **over: Any) -> dict[str, Any]:
@@ -15,10 +47,6 @@ def study_doc(sid: str = "s1", **over: Any) -> dict[str, Any]:
         "id": sid,
         "evidence_ref": "X1",
         "label": f"Study {sid}",
-        "title": "A title",
-        "journal": "J Test",
-        "year": 2020,
-        "urls": ["https://example.org/s"],
         "design": "case_series",
         "n": 3,
         "dose_band": "low",
@@ -34,10 +62,10 @@ def condition_doc(cid: str = "c1", **over: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": cid,
         "name": f"Condition {cid}",
-        "icd10cm": [{"code": "L99.9", "label": "x", "url": "https://example.org/icd"}],
-        "about": {"text": "What it is.", "urls": ["https://example.org/about"]},
-        "clinician_summary": {"text": "Summary.", "studies": ["s1"]},
-        "patient_summary": {"text": "Plain summary.", "studies": ["s1"]},
+        "icd10cm": [{"code": "L99.9", "label": "x", "source": "about-src"}],
+        "about": {"text": "What it is.", "sources": ["about-src"]},
+        "clinician_summary": {"text": "Summary.", "sources": ["s1"]},
+        "patient_summary": {"text": "Plain summary.", "sources": ["s1"]},
         "recommended_measures": ["dlqi"],
         "regimens": [{"id": f"{cid}-r", "label": "3 mg", "dose": "3 mg", "studies": ["s1"]}],
         "studies": ["s1"],

@@ -25,7 +25,7 @@ class TestHonestAnswers:
         c = evidence.condition("lichen-planopilaris")
         rct = kb.study("lpp-ldn-rct-2020")
         assert rct.id in c.studies and rct.design == "rct" and rct.direction == "null"
-        assert rct.pmid == "32449418"
+        assert kb.sources.get(rct.id).pmid == "32449418"
         g = evidence.grade(c.id)
         assert (g.best_design, g.direction, g.level) == ("rct", "no_benefit", "low")
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.sources import registry
 
 BANDS = ["none", "mild", "moderate", "severe", "very_severe"]
 
@@ -75,7 +76,7 @@ class TestBands:
         assert "Reich 2012" in banding.label and "VAS" in banding.label
         assert "NRS" in banding.label
         reich = next(c for c in definition.citations if c.label == banding.source)
-        assert reich.doi == "10.2340/00015555-1265"
+        assert registry().get(reich.sources[0]).doi == "10.2340/00015555-1265"
 
 
 class TestMissingAndInvalidInput:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.sources import registry
 
 GRADED = (
     "pruritus",
@@ -81,13 +82,14 @@ class TestComponents:
     def test_the_candidate_formula_is_recorded_for_reviewers_but_not_verified(self) -> None:
         definition = measures.get("lppai").definition
         rules = {r.id: r for r in definition.rules}
-        assert rules["formula"].status == "secondary"
+        assert rules["formula"].status == "unverified"  # weak source only
         assert "NOT applied" in rules["formula"].text
         assert rules["recorded_domains"].status == "verified"
 
     def test_the_citation_is_chiang_2010(self) -> None:
         chiang = measures.get("lppai").definition.citations[0]
-        assert (chiang.doi, chiang.pmid) == ("10.1016/j.jaad.2009.08.054", "20061052")
+        src = registry().get(chiang.sources[0])
+        assert (src.doi, src.pmid) == ("10.1016/j.jaad.2009.08.054", "20061052")
 
     def test_it_is_listed_as_not_scorable_and_has_no_compare(self) -> None:
         measure = measures.get("lppai")

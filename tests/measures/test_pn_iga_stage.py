@@ -51,7 +51,8 @@ class TestUnverifiedGrade2:
         rules = {r.id: r for r in measures.get("pn-iga-stage").definition.rules}
         assert rules["grade_2"].status == "unverified"
         assert rules["grade_0_vs_1"].status == "unverified"
-        assert rules["grade_3"].status == rules["grade_4"].status == "verified"
+        # weak (manufacturer) sources only: unverified under the tier policy
+        assert rules["grade_3"].status == rules["grade_4"].status == "unverified"
 
 
 class TestInput:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.sources import registry
 
 
 def items(q1: Any, q2: Any, q3: Any, q4: Any) -> dict[str, Any]:
@@ -98,7 +99,8 @@ class TestDefinition:
         weller = next(
             c for c in measures.get("uct").definition.citations if c.label == "Weller 2014"
         )
-        assert (weller.pmid, weller.doi) == ("24522090", "10.1016/j.jaci.2013.12.1076")
+        src = registry().get(weller.sources[0])
+        assert (src.pmid, src.doi) == ("24522090", "10.1016/j.jaci.2013.12.1076")
 
 
 ANSWER = st.integers(0, 4)

@@ -115,7 +115,6 @@ def test_bundle_and_json_profile_give_identical_findings() -> None:
         "opioid-current-or-recent",
         "pregnancy",
         "age-under-18",
-        "thyroid-monitor-tsh",
         "naloxone-cross-sensitivity",
     }
 

@@ -91,9 +91,9 @@ VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("thioridazine", {"medications": [{"name": "thioridazine"}]}, "caution", {"thioridazine"}),
     ("disulfiram at standard dose", {"planned_dose_mg": 50, "medications": [{"name": "disulfiram"}]}, "caution", {"disulfiram-standard-dose"}),
     ("disulfiram at low dose", {"medications": [{"name": "disulfiram"}]}, "ok", set()),
-    ("levothyroxine", {"medications": [{"name": "levothyroxine 100 mcg"}]}, "caution", {"thyroid-monitor-tsh"}),
-    ("hypothyroidism by ICD-10-CM", {"conditions": [{"code": "E03.9", "system": "icd10cm"}]}, "caution", {"thyroid-monitor-tsh"}),
-    ("Hashimoto by name", {"conditions": ["Hashimoto thyroiditis"]}, "caution", {"thyroid-monitor-tsh"}),
+    ("levothyroxine", {"medications": [{"name": "levothyroxine 100 mcg"}]}, "ok", set()),  # thyroid-monitor-tsh: unverified, not evaluated
+    ("hypothyroidism by ICD-10-CM", {"conditions": [{"code": "E03.9", "system": "icd10cm"}]}, "ok", set()),  # thyroid-monitor-tsh: unverified, not evaluated
+    ("Hashimoto by name", {"conditions": ["Hashimoto thyroiditis"]}, "ok", set()),  # thyroid-monitor-tsh: unverified, not evaluated
     ("naltrexone allergy", {"allergies": ["Naltrexone"]}, "contraindicated", {"naltrexone-hypersensitivity"}),
     ("naloxone allergy", {"allergies": ["naloxone"]}, "caution", {"naloxone-cross-sensitivity"}),
     ("opioid use disorder history", {"opioid_use_disorder_history": True}, "caution", {"opioid-use-disorder-history"}),
@@ -109,7 +109,7 @@ VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("surgery soon and breastfeeding", {"breastfeeding": True, "planned_procedures": [{"date": "2026-03-01"}]},
      "hold", {"breastfeeding", "periop-opioids-within-window"}),
     ("loperamide and thyroid disease", {"medications": [{"name": "loperamide"}, {"name": "levothyroxine"}]},
-     "caution", {"loperamide-peripheral-opioid", "thyroid-monitor-tsh"}),
+     "caution", {"loperamide-peripheral-opioid"}),
     ("nothing of note", {}, "ok", set()),
 ]  # fmt: skip
 

@@ -24,8 +24,9 @@ from ldnderm.dosing.plan import Plan, plan_from_json
 from ldnderm.kernel import readers as r
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import knowledge_version
-from ldnderm.safety.data import Source
+from ldnderm.safety.data import Source, cited
 
 Form = Literal["liquid", "capsule"]
 Storage = Literal["refrigerated", "room_temperature"]
@@ -221,7 +222,7 @@ def _order(
         preparation=prep,
         prescription_text="",
         warnings=warnings,
-        sources=[facts.sources[i] for i in dict.fromkeys(ids)],
+        sources=[cited(registry(), i) for i in dict.fromkeys(ids)],
         knowledge_version=knowledge_version(),
     )
     return order.model_copy(update={"prescription_text": _rx(order, timing)})

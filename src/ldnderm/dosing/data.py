@@ -1,7 +1,9 @@
 """Schema and loader of the dosing knowledge: protocols, condition defaults, compounding facts.
 
 Files: ``data/dosing/protocols.yaml`` and ``compounding.yaml``. Every protocol,
-condition default, visit and stability fact names sources that exist in its file; a failure is a
+condition default, visit and stability fact names ids of the one source registry
+(``data/sources.yaml``); every protocol and condition default cites at least one primary or
+secondary source (a weak source never supports a dosing claim alone). A failure is a
 :class:`~ldnderm.kernel.errors.KnowledgeDataError`.
 """
 
@@ -15,9 +17,9 @@ from pydantic import Field, ValidationError, model_validator
 
 from ldnderm.kernel.errors import KnowledgeDataError
 from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import DATA_DIR
 from ldnderm.kernel.yamlio import load_yaml
-from ldnderm.safety.data import Source
 
 DOSING_DIR = DATA_DIR / "dosing"
 
@@ -66,7 +68,6 @@ class ConditionDefault(_Frozen):
 
 class Protocols(_Frozen):
     version: str
-    sources: dict[str, Source]
     protocols: list[Protocol]
     conditions: dict[str, ConditionDefault]
 
@@ -99,16 +100,12 @@ class CapsuleFacts(_Frozen):
 class Compounding(_Frozen):
     version: str
     tablet_strength_mg: Decimal
-    sources: dict[str, Source]
     liquid: LiquidFacts
     capsule: CapsuleFacts
 
 
 def _read(name: str) -> Any:
-    raw = load_yaml(DOSING_DIR / name)
-    for key, source in raw.get("sources", {}).items():
-        source["id"] = key
-    return raw
+    return load_yaml(DOSING_DIR / name)
 
 
 @cache
@@ -121,7 +118,14 @@ def protocols() -> Protocols:
     named = [s for p in data.protocols for s in (*p.sources, *p.lab_sources)]
     named += [s for p in data.protocols for v in p.visits for s in v.sources]
     named += [s for c in data.conditions.values() for s in c.sources]
-    _check(named, data.sources, "protocols.yaml")
+    _check(named, "protocols.yaml")
+    claims = {f"protocol {p.id}": p.sources for p in data.protocols}
+    claims |= {
+        f"condition default {c}": d.sources for c, d in data.conditions.items() if d.protocol
+    }
+    weak = [where for where, ids in claims.items() if not registry().supports_claim(ids)]
+    if weak:
+        raise KnowledgeDataError(f"protocols.yaml: no primary or secondary source: {weak}")
     for cid, default in data.conditions.items():
         if default.protocol and data.protocol(default.protocol) is None:
             raise KnowledgeDataError(f"protocols.yaml: {cid} names unknown protocol")
@@ -137,11 +141,11 @@ def compounding() -> Compounding:
         raise KnowledgeDataError(f"dosing data compounding.yaml: {exc}") from exc
     named = [*data.liquid.vehicle_sources, *data.capsule.filler_sources]
     named += [s for st in (*data.liquid.stability, *data.capsule.stability) for s in st.sources]
-    _check(named, data.sources, "compounding.yaml")
+    _check(named, "compounding.yaml")
     return data
 
 
-def _check(named: list[str], sources: dict[str, Source], where: str) -> None:
-    missing = sorted(set(named) - set(sources))
+def _check(named: list[str], where: str) -> None:
+    missing = sorted(set(registry().unknown(named)))
     if missing:
         raise KnowledgeDataError(f"{where}: unknown sources {missing}")

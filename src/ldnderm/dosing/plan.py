@@ -3,7 +3,7 @@
 Doses are mg of naltrexone hydrochloride per day; dates are calendar days (no times, so daylight
 saving changes cannot shift a step). A titration protocol rises by ``step_mg`` every
 ``step_days`` from ``start_mg`` to the target; the target step is open-ended (``end: null``).
-Sources: evidence.md section 16 via ``data/dosing/protocols.yaml``.
+Sources: registry ids named in ``data/dosing/protocols.yaml``.
 
 The outcome measures for each visit come from the evidence knowledge base
 (:func:`ldnderm.evidence.condition`) when it knows the condition, otherwise from the condition
@@ -22,8 +22,9 @@ from ldnderm.dosing.data import ConditionDefault, Protocol, protocols
 from ldnderm.kernel import readers as r
 from ldnderm.kernel.errors import InvalidInput, KnowledgeDataError, NotFound
 from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import knowledge_version
-from ldnderm.safety.data import Source
+from ldnderm.safety.data import Source, cited
 
 MeasuresFrom = Literal["knowledge base", "dosing protocols"]
 
@@ -143,7 +144,7 @@ def plan(
         measures_from=measures_from,
         labs=proto.labs,
         note=proto.note,
-        sources=[data.sources[i] for i in dict.fromkeys(ids)],
+        sources=[cited(registry(), i) for i in dict.fromkeys(ids)],
         knowledge_version=knowledge_version(),
     )
 

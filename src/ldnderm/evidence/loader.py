@@ -8,7 +8,10 @@ Files read (and only these; other directories under ``data/`` belong to other lo
     data/patient-guidance.yaml     questions and safety basics for patient pages
 
 Checks beyond the schema: ids are unique (conditions, studies, regimens, mechanisms); every
-study id named anywhere exists; every regimen cites a study that is in the base and listed for its
+study is a source registry entry (``data/sources.yaml``, which holds its citation); every source id
+named anywhere exists in the registry; every statement that is not ``verification: unverified``
+and every regimen cites at least one primary or secondary source (a weak source never supports a
+claim alone); every regimen cites a study that is in the base and listed for its
 condition; recommended measures exist in :data:`ldnderm.measures.registry.MEASURES`; a condition
 has at least one study, or no primary study and a statement of what was searched. Every problem
 found is reported together in one :class:`~ldnderm.kernel.errors.KnowledgeDataError`.
@@ -26,6 +29,7 @@ from pydantic import ValidationError
 from ldnderm.evidence.models import Condition, Mechanism, PatientGuidance, Sourced, Study
 from ldnderm.evidence.store import KnowledgeBase
 from ldnderm.kernel.errors import KnowledgeDataError
+from ldnderm.kernel.sources import SourceRegistry, registry
 from ldnderm.kernel.version import DATA_DIR
 from ldnderm.kernel.yamlio import load_yaml
 
@@ -67,8 +71,11 @@ def build(
     studies: Iterable[Document],
     mechanisms: Document,
     guidance: Document,
+    sources: SourceRegistry | None = None,
 ) -> KnowledgeBase:
-    """Validate parsed documents and their cross-references; raise with every problem found."""
+    """Validate parsed documents and their cross-references against the source registry (the
+    shipped one unless ``sources`` is given); raise with every problem found."""
+    reg = registry() if sources is None else sources
     problems: list[str] = []
     study_map: dict[str, Study] = {}
     for name, doc in studies:
@@ -100,12 +107,12 @@ def build(
     gname, gdoc = guidance
     patient = _validate(PatientGuidance, gdoc, gname, problems)
 
-    _check_references(condition_map, study_map, mechanism_list, patient, problems)
+    _check_references(condition_map, study_map, mechanism_list, patient, reg, problems)
     if problems or patient is None:
         raise KnowledgeDataError("; ".join(problems) or f"{gname}: invalid")
     ordered = {k: condition_map[k] for k in _order(condition_map)}
     try:
-        base = KnowledgeBase(ordered, study_map, tuple(mechanism_list), patient)
+        base = KnowledgeBase(ordered, study_map, tuple(mechanism_list), patient, reg)
     except ValueError as exc:
         raise KnowledgeDataError(f"certainty: {exc}") from exc
     for cid, condition in ordered.items():
@@ -147,14 +154,23 @@ def _check_references(
     studies: dict[str, Study],
     mechanisms: list[Mechanism],
     guidance: PatientGuidance | None,
+    reg: SourceRegistry,
     problems: list[str],
 ) -> None:
     from ldnderm.measures.registry import MEASURES
 
+    for sid in studies:
+        if sid not in reg.sources:
+            problems.append(f"study {sid}: no source registry entry with this id")
+
     def cited(where: str, statement: Sourced) -> None:
-        for sid in statement.studies:
-            if sid not in studies:
-                problems.append(f"{where}: cites unknown study {sid!r}")
+        for sid in reg.unknown(statement.sources):
+            problems.append(f"{where}: cites unknown source {sid!r}")
+        if statement.claim and not reg.supports_claim(statement.sources):
+            problems.append(
+                f"{where}: no primary or secondary source (a weak source never supports a claim"
+                " alone); cite one or mark the statement verification: unverified"
+            )
 
     regimen_ids: set[str] = set()
     for cid, c in conditions.items():
@@ -175,6 +191,11 @@ def _check_references(
                     problems.append(f"{cid}: regimen {regimen.id} cites unknown study {sid!r}")
                 elif sid not in c.studies:
                     problems.append(f"{cid}: regimen {regimen.id} cites {sid!r}, not listed")
+            if not reg.supports_claim(regimen.studies):
+                problems.append(f"{cid}: regimen {regimen.id} has no primary or secondary source")
+        for code in (*c.icd10cm, *c.snomed):
+            if code.source is not None and code.source not in reg:
+                problems.append(f"{cid}: code cites unknown source {code.source!r}")
         for label, statement in (
             ("about", c.about),
             ("clinician_summary", c.clinician_summary),

@@ -1,12 +1,13 @@
 """The schema of the evidence knowledge base: studies, conditions, regimens, mechanisms.
 
-Every clinical statement in the data carries its sources: study ids (which resolve to a DOI, a
-PMID or a URL where the study was seen) or URLs. The values here are immutable; the loader
-(:mod:`ldnderm.evidence.loader`) builds them from YAML and checks the references between them.
-Evidence grades are *not* part of the data: :mod:`ldnderm.evidence.grading` computes them.
+Every clinical statement in the data carries its sources: ids of the one source registry
+(``data/sources.yaml``, :mod:`ldnderm.kernel.sources`), which hold the citation, DOI, PMID or URL.
+A study's citation lives in the registry entry with the same id; the study row keeps what was
+found (design, n, dose, outcome...). The values here are immutable; the loader
+(:mod:`ldnderm.evidence.loader`) builds them from YAML and checks every reference and the tier
+policy. Evidence grades are *not* part of the data: :mod:`ldnderm.evidence.grading` computes them.
 
-The study rows come from ``shared/research/evidence.md`` (verified notes made from stored copies
-of public pages); each study keeps the row id it came from in ``evidence_ref``.
+Each study keeps the row id of the research notes it came from in ``evidence_ref`` (never shown).
 """
 
 from __future__ import annotations
@@ -47,11 +48,7 @@ Verification = Literal["verified", "partial"]
 Agent = Literal["naltrexone", "naloxone"]
 DoseBand = Literal["low", "standard", "mixed", "unknown", "not_applicable"]
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
-PMCID_RE = re.compile(r"^PMC\d{4,9}$")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL_RE = re.compile(r"^https?://\S+$")
 ICD10_RE = re.compile(r"^[A-Z]\d{2}(?:\.\d{1,4})?$")
 
 
@@ -61,30 +58,12 @@ def _check_id(value: str) -> str:
     return value
 
 
-def _check_urls(values: list[str]) -> list[str]:
-    for url in values:
-        if not URL_RE.match(url):
-            raise ValueError(f"{url!r} is not an http(s) URL")
-    return values
-
-
 class Study(_Frozen):
     """One publication, trial registration or review, as it was seen."""
 
     id: str
-    evidence_ref: str = Field(description="Row id in shared/research/evidence.md, e.g. LPP2.")
+    evidence_ref: str = Field(description="Row id in the research notes, e.g. LPP2 (never shown).")
     label: str = Field(description="Short handle for tables, e.g. 'Albers 2017'.")
-    authors: str | None = None
-    title: str | None = Field(None, description="None when the title was not displayed.")
-    journal: str | None = None
-    year: int | None = Field(None, ge=1950, le=2100)
-    volume: str | None = None
-    pages: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
-    registry: str | None = Field(None, description="Trial registry id, e.g. NCT04409041.")
-    urls: list[str] = Field(min_length=1, description="Where the study was seen.")
     design: Design
     n: int | None = Field(None, ge=1)
     agent: Agent = "naltrexone"
@@ -103,33 +82,11 @@ class Study(_Frozen):
     verification_note: str | None = None
 
     _id = field_validator("id")(_check_id)
-    _urls = field_validator("urls")(_check_urls)
-
-    @field_validator("doi")
-    @classmethod
-    def _doi(cls, value: str | None) -> str | None:
-        if value is not None and not DOI_RE.match(value):
-            raise ValueError(f"{value!r} is not a DOI (10.<registrant>/<suffix>)")
-        return value
-
-    @field_validator("pmid")
-    @classmethod
-    def _pmid(cls, value: str | None) -> str | None:
-        if value is not None and not PMID_RE.match(value):
-            raise ValueError(f"{value!r} is not a PMID (digits only)")
-        return value
-
-    @field_validator("pmcid")
-    @classmethod
-    def _pmcid(cls, value: str | None) -> str | None:
-        if value is not None and not PMCID_RE.match(value):
-            raise ValueError(f"{value!r} is not a PMCID (PMC<digits>)")
-        return value
 
     @model_validator(mode="after")
     def _honest_gaps(self) -> Study:
         unseen_result = self.primary and self.direction is None
-        gaps = self.verification == "partial" or self.title is None or unseen_result
+        gaps = self.verification == "partial" or unseen_result
         if gaps and not self.verification_note:
             raise ValueError(f"study {self.id}: say what was not seen in verification_note")
         return self
@@ -139,57 +96,49 @@ class Study(_Frozen):
         """A study that reports patients treated (not a review or a registration)."""
         return self.design not in {"systematic_review", "review", "trial_registration"}
 
-    @property
-    def doi_url(self) -> str | None:
-        return f"https://doi.org/{self.doi}" if self.doi else None
 
-    @property
-    def pubmed_url(self) -> str | None:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
-
-    def citation(self) -> str:
-        """A one-line reference built from the parts that were seen."""
-        parts = [p for p in (self.authors, self.title) if p]
-        where = self.journal or ""
-        if self.year:
-            where += f" {self.year}" if where else str(self.year)
-        if self.volume:
-            where += f";{self.volume}"
-        if self.pages:
-            where += f":{self.pages}"
-        if where:
-            parts.append(where.strip())
-        return ". ".join(parts) or self.label
+StatementVerification = Literal["verified", "unverified"]
+"""``unverified``: no primary or secondary source is left for the statement; it is kept in the
+data for review but never shown as a claim (presenters withhold its text)."""
 
 
 class Sourced(_Frozen):
-    """A statement with its sources: study ids, URLs, or both (at least one)."""
+    """A statement with its sources: registry ids (at least one unless ``unverified``)."""
 
     text: str
-    studies: list[str] = Field(default_factory=list)
-    urls: list[str] = Field(default_factory=list)
-
-    _urls = field_validator("urls")(_check_urls)
+    sources: list[str] = Field(default_factory=list)
+    verification: StatementVerification = "verified"
 
     @model_validator(mode="after")
     def _has_source(self) -> Sourced:
-        if not (self.studies or self.urls):
+        if not self.sources and self.verification != "unverified":
             raise ValueError(f"statement without a source: {self.text[:60]!r}")
         return self
 
+    @property
+    def claim(self) -> bool:
+        """Shown as a claim (its text is published)."""
+        return self.verification == "verified"
 
-class Code(_Frozen):
-    """An ICD-10-CM code as displayed on a coding site (``url``)."""
+
+class _CodeSource(_Frozen):
+    source: str | None = Field(None, description="Registry id of where the code was seen.")
+    verification: StatementVerification = "verified"
+
+    @model_validator(mode="after")
+    def _source_or_unverified(self) -> _CodeSource:
+        if self.source is None and self.verification != "unverified":
+            raise ValueError("a code needs a source id or verification: unverified")
+        return self
+
+
+class Code(_CodeSource):
+    """An ICD-10-CM code with the registry id of where it was seen (or marked unverified: it still
+    helps find the condition by code, but its label is not backed by an official page)."""
 
     code: str
     label: str
-    url: str
     note: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _check_urls([value])[0]
 
     @field_validator("code")
     @classmethod
@@ -199,12 +148,11 @@ class Code(_Frozen):
         return value
 
 
-class SnomedCode(_Frozen):
-    """A SNOMED CT concept id with where it was seen and its caveat."""
+class SnomedCode(_CodeSource):
+    """A SNOMED CT concept id with where it was seen (registry id) and its caveat."""
 
     id: str = Field(pattern=r"^\d{6,18}$")
     label: str
-    url: str
     caveat: str
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from ldnderm.evidence.grading import DESIGN_LABELS, GROUP_OF, DesignGroup, Grade, excluded_because
-from ldnderm.evidence.models import Condition, Sourced, Study
+from ldnderm.evidence.models import Code, Condition, SnomedCode, Sourced, Study
 from ldnderm.evidence.store import KnowledgeBase
+from ldnderm.kernel.sources import Source, source_view
 from ldnderm.kernel.version import knowledge_version
 
 GRADE_LABELS = {
@@ -123,17 +124,16 @@ def _join(parts: list[str]) -> str:
 
 
 def study_view(study: Study, base: KnowledgeBase | None = None) -> dict[str, Any]:
-    """One study, with links to doi.org and PubMed when those ids were seen."""
+    """One study, its citation and links built from the source registry entry with its id."""
+    from ldnderm.kernel.sources import registry
+
+    src = (base.sources if base is not None else registry()).get(study.id)
     view: dict[str, Any] = {
         "id": study.id,
         "label": study.label,
-        "title": study.title,
-        "authors": study.authors,
-        "journal": study.journal,
-        "year": study.year,
-        "volume": study.volume,
-        "pages": study.pages,
-        "citation": study.citation(),
+        "citation": src.citation,
+        "kind": src.kind,
+        "tier": src.tier,
         "design": study.design,
         "design_label": DESIGN_LABELS[study.design],
         "n": study.n,
@@ -148,16 +148,17 @@ def study_view(study: Study, base: KnowledgeBase | None = None) -> dict[str, Any
         "indirect": study.indirect,
         "counted": excluded_because(study) is None,
         "not_counted_because": excluded_because(study),
-        "doi": study.doi,
-        "pmid": study.pmid,
-        "pmcid": study.pmcid,
-        "registry": study.registry,
-        "doi_url": study.doi_url,
-        "pubmed_url": study.pubmed_url,
-        "urls": list(study.urls),
+        "doi": src.doi,
+        "pmid": src.pmid,
+        "pmcid": src.pmcid,
+        "registry": src.registry_id,
+        "doi_url": src.doi_url,
+        "pubmed_url": src.pubmed_url,
+        "urls": [u for u in (src.pmc_url, src.url) if u],
+        "link": src.link,
+        "source_verification": src.verification,
         "verification": study.verification,
         "verification_note": study.verification_note,
-        "evidence_ref": study.evidence_ref,
     }
     if base is not None:
         view["conditions"] = [c.id for c in base.conditions.values() if study.id in c.studies]
@@ -183,23 +184,53 @@ def grade_view(grade: Grade, base: KnowledgeBase) -> dict[str, Any]:
     }
 
 
+def _cited(source: Source, base: KnowledgeBase) -> dict[str, Any]:
+    study = base.studies.get(source.id)
+    return {**source_view(source), "label": study.label if study else _short(source)}
+
+
+def _short(source: Source) -> str:
+    """A short handle for a non-study source: its citation up to the first full stop."""
+    head = source.citation.split(". ")[0]
+    return head if len(head) <= 80 else head[:77] + "..."
+
+
 def sourced_view(statement: Sourced, base: KnowledgeBase) -> dict[str, Any]:
-    """A statement with its sources resolved to labels and links."""
+    """A statement with its sources resolved to labels, links, tier and kind. An unverified
+    statement (no primary or secondary source left) is withheld: its text is not a claim."""
+    if not statement.claim:
+        return {
+            "text": None,
+            "verification": "unverified",
+            "withheld_because": "no primary or secondary source was found for this statement",
+            "sources": [],
+        }
     return {
         "text": statement.text,
-        "studies": list(statement.studies),
-        "urls": list(statement.urls),
-        "sources": [
-            {
-                "id": sid,
-                "label": base.studies[sid].label,
-                "url": base.studies[sid].doi_url
-                or base.studies[sid].pubmed_url
-                or base.studies[sid].urls[0],
-            }
-            for sid in statement.studies
-        ],
+        "verification": statement.verification,
+        "sources": [_cited(base.sources.get(sid), base) for sid in statement.sources],
     }
+
+
+OFF_LABEL_SOURCES = ("dailymed-naltrexone-tablets", "menta-2024")
+"""Sources of the off-label paragraph on patient pages: the tablet label (licensed uses) and a
+review of off-label low-dose use in dermatology."""
+
+
+def off_label_view(base: KnowledgeBase) -> dict[str, Any]:
+    """The sources of the patient pages' off-label paragraph, resolved like any statement."""
+    return {
+        "text": None,
+        "verification": "verified",
+        "sources": [_cited(base.sources.get(sid), base) for sid in OFF_LABEL_SOURCES],
+    }
+
+
+def code_view(code: Code | SnomedCode, base: KnowledgeBase) -> dict[str, Any]:
+    """An ICD-10-CM or SNOMED CT code with its source (registry view) or ``unverified``."""
+    view = code.model_dump(exclude_none=True, exclude={"source"})
+    view["source"] = source_view(base.sources.get(code.source)) if code.source else None
+    return view
 
 
 def condition_summary(condition: Condition, base: KnowledgeBase) -> dict[str, Any]:
@@ -229,9 +260,9 @@ def condition_detail(condition: Condition, base: KnowledgeBase) -> dict[str, Any
         "name": condition.name,
         "names": list(condition.names),
         "synonyms": list(condition.synonyms),
-        "icd10cm": [c.model_dump(exclude_none=True) for c in condition.icd10cm],
+        "icd10cm": [code_view(c, base) for c in condition.icd10cm],
         "icd10cm_note": condition.icd10cm_note,
-        "snomed": [s.model_dump() for s in condition.snomed],
+        "snomed": [code_view(s, base) for s in condition.snomed],
         **grade_view(base.grade_of(condition.id), base),
         "certainty_question": condition.certainty.question,
         "certainty_scope_note": condition.certainty.scope_note,

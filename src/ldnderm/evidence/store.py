@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ldnderm.evidence.grading import Grade, grade
 from ldnderm.evidence.models import Condition, Mechanism, PatientGuidance, Study
 from ldnderm.kernel.errors import NotFound
+from ldnderm.kernel.sources import SourceRegistry, registry
 
 
 def normalise(key: str) -> str:
@@ -40,6 +41,7 @@ class KnowledgeBase:
     studies: Mapping[str, Study]
     mechanisms: tuple[Mechanism, ...]
     guidance: PatientGuidance
+    sources: SourceRegistry = field(default_factory=registry)
     grades: Mapping[str, Grade] = field(init=False)
     _index: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
 

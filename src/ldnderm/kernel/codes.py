@@ -2,7 +2,7 @@
 
 System URIs are the canonical ones of FHIR R4 (terminology.hl7.org): RxNorm, the WHO ATC
 classification (HL7 THO), ICD-10-CM, SNOMED CT, LOINC and UCUM. The naltrexone codes themselves
-are data (``data/interop/naltrexone.yaml``, each with its source id), so they count in the
+are data (``data/interop/naltrexone.yaml``, each with its source registry ids), so they count in the
 knowledge version.
 """
 
@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from ldnderm.kernel.errors import KnowledgeDataError
+from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import DATA_DIR
 from ldnderm.kernel.yamlio import load_yaml
 
@@ -49,6 +51,10 @@ class NaltrexoneCodes:
 def naltrexone() -> NaltrexoneCodes:
     """The shipped naltrexone code list (loaded once)."""
     raw = load_yaml(DATA_DIR / "interop" / "naltrexone.yaml")
+    named = [s for part in ("rxnorm", "atc") for e in raw[part].values() for s in e["sources"]]
+    unknown = registry().unknown(named)
+    if unknown:
+        raise KnowledgeDataError(f"interop/naltrexone.yaml: unknown sources {unknown}")
     names = "|".join(re.escape(n) for n in raw["names"])
     abbreviations = "|".join(re.escape(a) for a in raw["abbreviations"])
     return NaltrexoneCodes(

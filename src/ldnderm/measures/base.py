@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ldnderm.kernel.errors import KnowledgeDataError
+from ldnderm.kernel.sources import registry, source_view
 from ldnderm.kernel.version import DATA_DIR, knowledge_version
 from ldnderm.kernel.yamlio import load_yaml
-from ldnderm.measures.model import CompareResult, MeasureDefinition, Number, ScoreResult
+from ldnderm.measures.model import Citation, CompareResult, MeasureDefinition, Number, ScoreResult
 
 DEFINITIONS_DIR: Path = DATA_DIR / "measures"
 
@@ -21,9 +22,38 @@ def load_definition(measure_id: str) -> MeasureDefinition:
     path = DEFINITIONS_DIR / f"{measure_id}.yaml"
     raw = load_yaml(path)
     try:
-        return MeasureDefinition.model_validate(raw)
+        definition = MeasureDefinition.model_validate(raw)
     except ValueError as exc:
         raise KnowledgeDataError(f"measure definition {path.name}: {exc}") from exc
+    _check_sources(definition, path.name)
+    return definition
+
+
+def _check_sources(d: MeasureDefinition, where: str) -> None:
+    """Every citation names known registry ids; every rule that is not ``unverified`` or a
+    ``product_decision`` cites at least one primary or secondary source."""
+    reg = registry()
+    unknown = sorted({s for c in d.citations for s in reg.unknown(c.sources)})
+    if unknown:
+        raise KnowledgeDataError(f"measure definition {where}: unknown sources {unknown}")
+    by_label = {c.label: c.sources for c in d.citations}
+    for rule in d.rules:
+        if rule.status in ("unverified", "product_decision") or not rule.sources:
+            continue
+        ids = [i for label in rule.sources for i in by_label.get(label, [])]
+        if not reg.supports_claim(ids):
+            raise KnowledgeDataError(
+                f"measure definition {where}: rule {rule.id} has no primary or secondary source"
+                " (mark it unverified)"
+            )
+
+
+def _citation_view(citation: Citation) -> dict[str, Any]:
+    reg = registry()
+    return {
+        **citation.model_dump(exclude_none=True),
+        "sources": [source_view(reg.get(i)) for i in citation.sources],
+    }
 
 
 class Measure(ABC):
@@ -70,7 +100,7 @@ class Measure(ABC):
             "comparable": self.comparable,
             "licence": d.licence,
             "copyright": d.copyright,
-            "citations": [c.model_dump(exclude_none=True) for c in d.citations],
+            "citations": [_citation_view(c) for c in d.citations],
             "items": [i.model_dump() for i in d.items],
             "rules": [r.model_dump() for r in d.rules],
             "bandings": [b.model_dump(mode="json") for b in d.bandings],

@@ -22,19 +22,13 @@ Verification = Literal["verified", "secondary", "product_decision", "unverified"
 
 
 class Citation(_Frozen):
-    """A source that was read. At least one of ``doi``, ``pmid`` or ``url`` is given."""
+    """A use of registry sources in a measure definition: ``label`` is the handle rules, bandings
+    and thresholds cite; ``sources`` are ids of ``data/sources.yaml`` (citation, DOI, PMID, URL);
+    ``supports`` says which rule or number they support here."""
 
     label: str
-    doi: str | None = None
-    pmid: str | None = None
-    url: str | None = None
+    sources: list[str] = Field(default_factory=list)
     supports: str | None = Field(None, description="Which rule or number this source supports.")
-
-    @model_validator(mode="after")
-    def _has_locator(self) -> Citation:
-        if not (self.doi or self.pmid or self.url):
-            raise ValueError(f"citation {self.label!r} needs a doi, pmid or url")
-        return self
 
 
 class Rule(_Frozen):

@@ -1,9 +1,13 @@
-"""Schema and loader of the safety knowledge: sources, the opioid code list and the rules.
+"""Schema and loader of the safety knowledge: the opioid code list and the rules.
 
-The data live in ``data/safety/{sources,opioids,rules}.yaml``. Loading validates them
-against the models below and cross-checks them (every source id a rule or code list names
-exists, every rule has a source, every weak rule says why, every trigger kind and its parameters
-are known to :mod:`ldnderm.safety.triggers`). A failure is a :class:`KnowledgeDataError`: a fault
+The data live in ``data/safety/{opioids,rules}.yaml``; their sources are ids of the one source
+registry (``data/sources.yaml``, :mod:`ldnderm.kernel.sources`). Loading validates them against
+the models below and cross-checks them (every source id exists in the registry, every weak rule
+says why, every trigger kind and its parameters are known to :mod:`ldnderm.safety.triggers`) and
+enforces the tier policy: a rule or opioid-list entry cites at least one primary or secondary
+source, or is marked ``verification: unverified``. An unverified rule is not evaluated by the
+screen. An unverified opioid-list entry is still matched (removing an opioid from recognition
+would let the screen say OK for an opioid). A failure is a :class:`KnowledgeDataError`: a fault
 in shipped data, never a user error.
 """
 
@@ -17,6 +21,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ldnderm.kernel.errors import KnowledgeDataError
 from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.sources import Kind, SourceRegistry, Tier, registry
 from ldnderm.kernel.version import DATA_DIR
 from ldnderm.kernel.yamlio import load_yaml
 from ldnderm.safety.trigger_params import Certainty, OpioidClass, Trigger
@@ -27,37 +32,53 @@ Severity = Literal["contraindicated", "hold", "caution", "ok"]
 Quality = Literal["label", "peer", "reference", "secondary", "low"]
 
 
-class Source(_Frozen):
-    """A source that was seen: at least one of ``url``, ``doi`` or ``pmid``."""
+EntryVerification = Literal["verified", "unverified"]
 
-    id: str = ""
-    label: str
-    url: str | None = None
+
+class Source(_Frozen):
+    """A cited source as findings and plans show it, resolved from the source registry."""
+
+    id: str
+    label: str = Field(description="The full citation.")
+    url: str | None = Field(None, description="The published link (doi.org, PubMed, PMC or url).")
     doi: str | None = None
     pmid: str | None = None
-    quality: Quality
-    supports: str
-
-    @model_validator(mode="after")
-    def _has_locator(self) -> Source:
-        if not (self.url or self.doi or self.pmid):
-            raise ValueError(f"source {self.label!r} needs a url, doi or pmid")
-        return self
+    kind: Kind
+    tier: Tier
+    quality: Tier = Field(description="The registry tier (primary, secondary, weak).")
 
 
-class AtcGroup(_Frozen):
+def cited(reg: SourceRegistry, source_id: str) -> Source:
+    """The registry entry ``source_id`` as a :class:`Source`."""
+    s = reg.get(source_id)
+    return Source(
+        id=s.id,
+        label=s.citation,
+        url=s.link,
+        doi=s.doi,
+        pmid=s.pmid,
+        kind=s.kind,
+        tier=s.tier,
+        quality=s.tier,
+    )
+
+
+class _Entry(_Frozen):
+    sources: list[str] = Field(default_factory=list)
+    verification: EntryVerification = "verified"
+
+
+class AtcGroup(_Entry):
     prefix: str
     class_: OpioidClass = Field(alias="class")
     certainty: Certainty
-    sources: list[str] = Field(min_length=1)
 
 
-class AtcCode(_Frozen):
+class AtcCode(_Entry):
     ingredient: str
     class_: OpioidClass | None = Field(None, alias="class")
     exclude: bool = False
     note: str | None = None
-    sources: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _class_or_exclude(self) -> AtcCode:
@@ -66,23 +87,21 @@ class AtcCode(_Frozen):
         return self
 
 
-class Ingredient(_Frozen):
+class Ingredient(_Entry):
     name: str
     class_: OpioidClass = Field(alias="class")
     long_acting: bool = False
     rxnorm: str | None = None
     brands: list[str] = Field(default_factory=list)
     synonyms: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(min_length=1)
 
 
-class LookAlike(_Frozen):
+class LookAlike(_Entry):
     name: str
     rxnorm: str | None = None
     atc: str | None = None
     brands: list[str] = Field(default_factory=list)
     reason: str
-    sources: list[str] = Field(min_length=1)
 
 
 class OpioidList(_Frozen):
@@ -103,7 +122,10 @@ class RuleDef(_Frozen):
     trigger: Trigger
     message: str
     patient_message: str
-    sources: list[str] = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+    verification: EntryVerification = Field(
+        "verified", description="unverified: no primary or secondary source; not evaluated."
+    )
     source_quality: Literal["strong", "moderate", "weak"]
     evidence_note: str | None = None
 
@@ -117,6 +139,11 @@ class RuleDef(_Frozen):
 class RuleSet(_Frozen):
     version: str
     rules: list[RuleDef]
+
+    @property
+    def evaluated(self) -> list[RuleDef]:
+        """The rules the screen evaluates: every rule not marked unverified."""
+        return [r for r in self.rules if r.verification == "verified"]
 
 
 class SafetyKnowledge(_Frozen):
@@ -136,29 +163,39 @@ def _read(name: str) -> Any:
 @cache
 def load() -> SafetyKnowledge:
     """Read, validate and cross-check the safety data (cached for the process)."""
+    reg = registry()
     try:
-        raw_sources = _read("sources.yaml")["sources"]
-        sources = {k: Source.model_validate({**v, "id": k}) for k, v in raw_sources.items()}
-        knowledge = SafetyKnowledge(
-            sources=sources,
-            opioids=OpioidList.model_validate(_read("opioids.yaml")),
-            rules=RuleSet.model_validate(_read("rules.yaml")),
-        )
+        opioids = OpioidList.model_validate(_read("opioids.yaml"))
+        rules = RuleSet.model_validate(_read("rules.yaml"))
     except (ValidationError, ValueError, KeyError, TypeError) as exc:
         raise KnowledgeDataError(f"safety data: {exc}") from exc
-    missing = sorted(set(_named_sources(knowledge)) - set(sources))
+    entries = _entries(opioids, rules)
+    missing = sorted({s for _, e in entries for s in reg.unknown(e.sources)})
     if missing:
         raise KnowledgeDataError(f"safety data names unknown sources: {missing}")
-    ids = [r.id for r in knowledge.rules.rules]
+    weak = [
+        where
+        for where, e in entries
+        if e.verification == "verified" and not reg.supports_claim(e.sources)
+    ]
+    if weak:
+        raise KnowledgeDataError(
+            "safety data: no primary or secondary source (mark verification: unverified): "
+            + ", ".join(weak)
+        )
+    ids = [r.id for r in rules.rules]
     if len(ids) != len(set(ids)):
         raise KnowledgeDataError("safety rules: duplicate rule ids")
-    return knowledge
+    named = dict.fromkeys(reg.canonical(s) for _, e in entries for s in e.sources)
+    return SafetyKnowledge(
+        sources={sid: cited(reg, sid) for sid in named}, opioids=opioids, rules=rules
+    )
 
 
-def _named_sources(k: SafetyKnowledge) -> list[str]:
-    named = [s for r in k.rules.rules for s in r.sources]
-    named += [s for g in k.opioids.atc_groups for s in g.sources]
-    named += [s for c in k.opioids.atc_codes.values() for s in c.sources]
-    named += [s for i in k.opioids.ingredients for s in i.sources]
-    named += [s for a in k.opioids.look_alikes for s in a.sources]
+def _entries(k: OpioidList, rules: RuleSet) -> list[tuple[str, _Entry | RuleDef]]:
+    named: list[tuple[str, _Entry | RuleDef]] = [(f"rule {r.id}", r) for r in rules.rules]
+    named += [(f"atc group {g.prefix}", g) for g in k.atc_groups]
+    named += [(f"atc code {c}", e) for c, e in k.atc_codes.items()]
+    named += [(f"ingredient {i.name}", i) for i in k.ingredients]
+    named += [(f"look-alike {a.name}", a) for a in k.look_alikes]
     return named

@@ -75,13 +75,14 @@ class ScreenResult(_Frozen):
 
 
 def screen(profile: Profile, profile_source: Literal["json", "fhir"] = "json") -> ScreenResult:
-    """Evaluate every safety rule against ``profile``.
+    """Evaluate every safety rule against ``profile`` (except rules marked unverified: they have
+    no primary or secondary source, so they are kept out of computed results).
 
     Findings keep the order of the rules in ``rules.yaml``; the verdict is the most severe.
     """
     knowledge = load()
     findings = []
-    for rule in knowledge.rules.rules:
+    for rule in knowledge.rules.evaluated:
         evidence = evaluate(rule.trigger, profile)
         if evidence:
             findings.append(_finding(rule, evidence, knowledge.cite(rule.sources)))
@@ -92,7 +93,7 @@ def screen(profile: Profile, profile_source: Literal["json", "fhir"] = "json") -
     return ScreenResult(
         verdict=verdict,
         findings=findings,
-        rules_evaluated=[r.id for r in knowledge.rules.rules],
+        rules_evaluated=[r.id for r in knowledge.rules.evaluated],
         as_of=profile.as_of,
         planned_dose_mg=profile.planned_dose_mg,
         dose_band=profile.dose_band,

@@ -130,8 +130,7 @@ class DomainScreener:
                 grade = kb.grade_of(condition.id)
                 first_url = None
                 for study_id in condition.studies:
-                    study = kb.studies[study_id]
-                    first_url = study.pubmed_url or study.doi_url or study.urls[0]
+                    first_url = kb.sources.get(study_id).link
                     break
                 found[condition.id] = ConditionEvidence(
                     condition_id=condition.id,

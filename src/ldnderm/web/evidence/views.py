@@ -49,4 +49,8 @@ def _page(request: HttpRequest, condition_id: str, name: str, template: str) -> 
         raise Http404(str(exc)) from exc
     if condition.id != condition_id:
         return redirect(name, condition_id=condition.id)
-    return render(request, template, {"c": presenters.condition_detail(condition, kb)})
+    context = {
+        "c": presenters.condition_detail(condition, kb),
+        "off_label": presenters.off_label_view(kb),
+    }
+    return render(request, template, context)
