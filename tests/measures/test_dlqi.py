@@ -126,21 +126,11 @@ class TestInput:
         with pytest.raises(InvalidInput):
             measures.score("dlqi", [0] * 10)
 
-    def test_subscales_follow_the_published_split(self) -> None:
+    def test_subscales_are_not_reported_while_their_split_is_unverified(self) -> None:
+        # The subscale split rests on weak sources only, so it is kept out of the result.
+        assert measures.get("dlqi").definition.usable("subscales") is False
         result = measures.score("dlqi", all_items(1) | {"q7": "yes", "q10": 2})
-        assert result.details["subscales"] == {
-            "symptoms_and_feelings": 2,
-            "daily_activities": 2,
-            "leisure": 2,
-            "work_and_school": 3,
-            "personal_relationships": 2,
-            "treatment": 2,
-        }
-
-    def test_a_subscale_holding_the_unanswered_item_is_not_reported(self) -> None:
-        answers = all_items(1)
-        del answers["q6"]
-        assert measures.score("dlqi", answers).details["subscales"]["leisure"] is None
+        assert result.computable and "subscales" not in result.details
 
     def test_the_definition_carries_the_copyright_line(self) -> None:
         assert "Finlay" in (measures.get("dlqi").definition.copyright or "")

@@ -23,7 +23,8 @@ class TestIndex:
         assert "grade-none" in html and "Hidradenitis suppurativa" in html
 
     def test_it_explains_the_grading_rule(self, client: Client) -> None:
-        assert "How the grade is computed" in page(client, "/conditions/")
+        html = page(client, "/conditions/")
+        assert "How certainty is rated" in html and "Key outcome" in html
 
 
 class TestClinicianPage:
@@ -35,11 +36,13 @@ class TestClinicianPage:
 
     def test_it_shows_the_grade_and_its_reasons(self, client: Client) -> None:
         html = page(client, "/conditions/lichen-planopilaris/")
-        assert "grade-low" in html and "fewer than 50" in html
+        assert "grade-low" in html and "Imprecision, down two levels" in html
+        assert "Low certainty; the only trial found no benefit" in html
+        assert "direction: no benefit" in html
 
     def test_a_grade_none_page_says_what_was_searched(self, client: Client) -> None:
         html = page(client, "/conditions/hidradenitis-suppurativa/")
-        assert "What was searched" in html and "No primary study" in html
+        assert "What was searched" in html and "No evidence" in html
 
     def test_every_page_shows_the_knowledge_version(self, client: Client) -> None:
         for url in ("/conditions/", "/conditions/psoriasis/", "/conditions/psoriasis/patient"):

@@ -50,12 +50,13 @@ class Dlqi(Measure):
                 "the DLQI is not scored when two or more are unanswered",
                 details,
             )
-        details["subscales"] = {
-            name: None
-            if any(item_scores[k] is None for k in keys)
-            else sum(item_scores[k] or 0 for k in keys)
-            for name, keys in SUBSCALES.items()
-        }
+        if self.definition.usable("subscales"):
+            details["subscales"] = {
+                name: None
+                if any(item_scores[k] is None for k in keys)
+                else sum(item_scores[k] or 0 for k in keys)
+                for name, keys in SUBSCALES.items()
+            }
         total = sum(score or 0 for score in item_scores.values())  # one unanswered item scores 0
         return self.result(total, details)
 

@@ -125,6 +125,10 @@ class MeasureDefinition(_Frozen):
             raise ValueError(f"{self.id}: sources not among its citations: {missing}")
         return self
 
+    def usable(self, rule_id: str) -> bool:
+        """Whether the rule may drive a computed result: an ``unverified`` rule never does."""
+        return next(r for r in self.rules if r.id == rule_id).status != "unverified"
+
     def banding(self, banding_id: str | None = None) -> Banding:
         """The named banding, or the first (default) one."""
         if banding_id is None:

@@ -3,8 +3,10 @@
 Input: ``{"nodules": n}``, the clinician's count of prurigo nodules, a non-negative integer. A
 missing or null count is not computable.
 
-The scale runs 0 (clear) to 4 (severe), but only some nodule anchors have been verified, and this
-module reports only those:
+The scale runs 0 (clear) to 4 (severe). A grade is reported only where its nodule anchor rule in
+the data is not ``unverified``; today every anchor was seen only on the manufacturer's pages for
+doctors (a weak source), so no count is graded until the instrument paper (Zeidler 2021) is read.
+The anchors as recorded:
 
 - 0-5 nodules: IGA PN-S 0 or 1 (the trials' "IGA PN-S 0/1" endpoint). Which of 0 and 1 is not
   verified, so ``total`` is ``None`` while ``computable`` is true; ``band`` is
@@ -31,7 +33,10 @@ from ldnderm.measures.model import ScoreResult
 KEYS = ("nodules",)
 ZERO_OR_ONE = "grade_0_or_1"
 GRADES: dict[str, int | None] = {ZERO_OR_ONE: None, "moderate": 3, "severe": 4}
-"""Band code of the nodule-count banding -> the verified IGA PN-S grade (None: 0 or 1)."""
+"""Band code of the nodule-count banding -> the IGA PN-S grade (None: 0 or 1)."""
+RULE_OF_BAND = {ZERO_OR_ONE: "grade_0_or_1", "moderate": "grade_3", "severe": "grade_4"}
+"""The rule in ``data/measures/pn-iga-stage.yaml`` behind each band; a band whose rule is
+``unverified`` is not computed."""
 NOT_VERIFIED = "grade_2_not_verified"
 
 
@@ -46,7 +51,7 @@ class PnIgaStage(Measure):
             return self.not_computable("nodules not recorded")
         nodules = readers.integer(value, "nodules", 0)
         band = self.definition.banding().band_of(nodules)
-        details: dict[str, Any] = {"nodules": nodules, "iga_pn_s_0_or_1": band.code == ZERO_OR_ONE}
+        details: dict[str, Any] = {"nodules": nodules}
         if band.code == NOT_VERIFIED:
             return self.not_computable(
                 f"formula not verified: no verified IGA PN-S grade for {nodules} nodules (the "
@@ -54,7 +59,15 @@ class PnIgaStage(Measure):
                 "more than 100 = 4)",
                 details,
             )
+        if not self.definition.usable(RULE_OF_BAND[band.code]):
+            return self.not_computable(
+                f"anchor not verified: the IGA PN-S anchor for {nodules} nodules was seen only "
+                "on the manufacturer's pages (a weak source), not in the instrument's paper, so "
+                "no grade is computed",
+                details,
+            )
         grade = GRADES[band.code]
+        details["iga_pn_s_0_or_1"] = band.code == ZERO_OR_ONE
         details["grade"] = "0/1" if grade is None else str(grade)
         # Not Measure.result(): that bands the total, and this banding is of the nodule count.
         return ScoreResult(
