@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Generic, Literal, TypeVar
 
-from ldnderm.safety.data import Certainty, OpioidClass, OpioidList, load
+from ldnderm.safety.data import OpioidList, load
 from ldnderm.safety.profile import Medication
+from ldnderm.safety.trigger_params import Certainty, OpioidClass
 
 
 @dataclass(frozen=True, slots=True)
