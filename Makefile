@@ -56,4 +56,4 @@ lock:  ## re-resolve the lock files (needs network to PyPI)
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.lock
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var/*.sqlite3 var/.coverage .pytest_cache .mypy_cache .ruff_cache

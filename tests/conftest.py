@@ -1,4 +1,9 @@
-"""Shared pytest configuration. Hypothesis runs a fixed profile so CI is repeatable."""
+"""Shared pytest configuration. Hypothesis runs a fixed profile so CI is repeatable.
+
+Passwords are hashed with Django's MD5 hasher in the tests (test-only: it is fast and weak);
+production hashes with Argon2, which ``tests/web/test_site.py`` checks against the production
+settings. Argon2 took about 40% of the suite's time before.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ldnderm")
+
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings as django_settings
+
+    django_settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
 
 
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -63,8 +65,18 @@ def test_login_form_enforces_csrf(alice: User) -> None:
     assert response.status_code == 403
 
 
-def test_passwords_are_hashed_with_argon2(alice: User) -> None:
-    assert alice.password.startswith("argon2")
+def test_production_settings_hash_passwords_with_argon2(client: Client, settings: Any) -> None:
+    """The suite hashes with MD5 for speed (tests/conftest.py); production must use Argon2."""
+    import ldnderm.web.settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert not any("MD5" in hasher for hasher in production.PASSWORD_HASHERS)
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = User.objects.create_user("alice", password=PASSWORD)
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password(PASSWORD)
+    client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_openapi_document_is_served(client: Client) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -40,13 +41,20 @@ def client_keys() -> ClientKeys:
     )
 
 
-def claims(audience: str, **overrides: Any) -> dict[str, Any]:
+def claims(audience: str, exp_in: int = 300, iat_ago: int = 0, **overrides: Any) -> dict[str, Any]:
+    """Claims of a valid token, timed from now: call it when the test runs, never at import.
+
+    ``exp_in`` and ``iat_ago`` are seconds relative to the call; ``overrides`` replace claims
+    (``None`` drops one).
+    """
+    if "PYTEST_CURRENT_TEST" not in os.environ:
+        raise RuntimeError("mint test tokens inside a test or fixture, not at import/collection")
     now = int(time.time())
     base: dict[str, Any] = {
         "iss": ISS,
         "aud": audience,
-        "iat": now,
-        "exp": now + 300,
+        "iat": now - iat_ago,
+        "exp": now + exp_in,
         "jti": str(uuid.uuid4()),
     }
     base.update(overrides)
@@ -54,6 +62,7 @@ def claims(audience: str, **overrides: Any) -> dict[str, Any]:
 
 
 def token(audience: str, alg: str = "ES384", kid: str | None = None, **overrides: Any) -> str:
+    """A signed client token minted now (see :func:`claims` for ``overrides``)."""
     keys = client_keys()
     payload = claims(audience, **overrides)
     if alg == "ES384":

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from typing import Any
 
+import jwt
 import pytest
 
-from ldnderm.interop.cdshooks.auth import TrustedIssuer, Verifier, parse_issuers
+from ldnderm.interop.cdshooks.auth import LEEWAY_SECONDS, TrustedIssuer, Verifier, parse_issuers
 from ldnderm.interop.cdshooks.errors import ClientAuthError
 from tests.interop.cdshooks import keys as k
 
@@ -31,25 +34,55 @@ def test_an_audience_array_containing_the_url_is_accepted() -> None:
     verifier().verify(f"Bearer {k.token(AUD, aud=[AUD, 'https://other'])}", AUD)
 
 
-@pytest.mark.parametrize(
-    ("header", "reason"),
-    [
-        (None, "missing"),
-        ("Basic abc", "Bearer"),
-        ("Bearer not-a-jwt", "well-formed"),
-        (f"Bearer {k.token(AUD, 'none')}", "'none'"),
-        (f"Bearer {k.token(AUD, 'HS256')}", "'HS256'"),
-        (f"Bearer {k.token(AUD + '/x')}", "aud"),
-        (f"Bearer {k.token(AUD, exp=int(time.time()) - 120)}", "expired"),
-        (f"Bearer {k.token(AUD, iss='https://evil.example')}", "not trusted"),
-        (f"Bearer {k.token(AUD, jti=None)}", "jti"),
-        (f"Bearer {k.token(AUD, kid='unknown')}", "kid"),
-        (f"Bearer {k.token(AUD, exp=int(time.time()) + 7200)}", "too long"),
-    ],
-)
-def test_bad_tokens_are_refused(header: str | None, reason: str) -> None:
+Header = Callable[[], str | None]
+"""Builds an ``Authorization`` header value when the test runs (never at collection: a token
+minted at import time would expire while a slow suite is still running)."""
+
+
+def bearer(audience: str = AUD, alg: str = "ES384", **overrides: Any) -> Header:
+    return lambda: f"Bearer {k.token(audience, alg, **overrides)}"
+
+
+# Each bad header has exactly one defect: everything else about it is valid (right audience,
+# trusted issuer, known kid, a jti, unexpired), so it is refused for its own reason only.
+BAD_HEADERS: dict[str, tuple[Header, str]] = {
+    "missing": (lambda: None, r"^missing Authorization"),
+    "basic": (lambda: "Basic abc", r"must be 'Bearer <JWT>'"),
+    "not-a-jwt": (lambda: "Bearer not-a-jwt", r"not a well-formed JWT"),
+    "alg-none": (bearer(alg="none"), r"alg 'none' is not accepted"),
+    "alg-hs256": (bearer(alg="HS256"), r"alg 'HS256' is not accepted"),
+    "wrong-aud": (bearer(AUD + "/x"), rf"^the JWT aud is not {re.escape(AUD)}$"),
+    "expired": (bearer(iat_ago=420, exp_in=-120), r"^the JWT has expired$"),
+    "untrusted-iss": (bearer(iss="https://evil.example"), r"issuer is not trusted"),
+    "no-jti": (bearer(jti=None), r"^the JWT has no jti claim$"),
+    "unknown-kid": (bearer(kid="unknown"), r"^no key with the JWT kid"),
+    "lives-too-long": (bearer(exp_in=7200), r"lives too long"),
+}
+
+
+@pytest.mark.parametrize(("make_header", "reason"), BAD_HEADERS.values(), ids=BAD_HEADERS.keys())
+def test_bad_tokens_are_refused_for_their_own_reason(make_header: Header, reason: str) -> None:
     with pytest.raises(ClientAuthError, match=reason):
-        verifier().verify(header, AUD)
+        verifier().verify(make_header(), AUD)
+
+
+def test_the_wrong_audience_token_is_otherwise_valid() -> None:
+    """It is refused for its audience alone: unexpired, and accepted where it was meant to go."""
+    make_header, _ = BAD_HEADERS["wrong-aud"]
+    header = make_header()
+    assert header is not None
+    claims = jwt.decode(header.removeprefix("Bearer "), options={"verify_signature": False})
+    assert claims["exp"] > time.time() + 60 and claims["aud"] == AUD + "/x"
+    verifier().verify(header, AUD + "/x")
+
+
+def test_the_expired_token_has_the_right_audience() -> None:
+    make_header, _ = BAD_HEADERS["expired"]
+    header = make_header()
+    assert header is not None
+    claims = jwt.decode(header.removeprefix("Bearer "), options={"verify_signature": False})
+    assert claims["aud"] == AUD and claims["iss"] == k.ISS and claims["jti"]
+    assert claims["exp"] < time.time() - LEEWAY_SECONDS
 
 
 def test_a_replayed_jti_is_refused() -> None:
@@ -66,8 +99,6 @@ def test_an_ec_kid_used_with_rs384_is_refused() -> None:
 
 
 def test_a_jku_that_is_not_configured_is_refused_and_never_fetched() -> None:
-    import jwt
-
     fetched: list[str] = []
     token = jwt.encode(
         k.claims(AUD),
