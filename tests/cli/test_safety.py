@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.cli import ldnderm as run
+from tests.safety.profiles import complete
 
 
 def test_screen_reads_a_file_and_prints_json(tmp_path: Path) -> None:
@@ -27,11 +28,15 @@ def test_screen_detects_a_fhir_bundle_on_stdin() -> None:
     done = run("screen", "-", "--json", "--as-of", "2026-03-01", stdin=json.dumps(bundle))
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert (out["profile_source"], out["verdict"]) == ("fhir", "caution")
+    # A bundle with no medication data does not state "no medicines": opioid exposure unknown.
+    assert (out["profile_source"], out["verdict"]) == ("fhir", "hold")
+    assert "medications" in out["not_checked"]
 
 
 def test_screen_prints_findings_with_sources_for_humans() -> None:
-    done = run("screen", "-", stdin=json.dumps({"planned_procedures": [{"date": "2099-01-01"}]}))
+    doc = complete(planned_procedures=[{"date": "2099-01-01"}])
+    del doc["as_of"]
+    done = run("screen", "-", stdin=json.dumps(doc))
     assert done.returncode == 0
     assert "Verdict: CAUTION" in done.stdout and "source:" in done.stdout
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ldnderm import safety
 from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import load
 from ldnderm.safety.trigger_params import parse_trigger as validate_trigger
 from ldnderm.safety.triggers import TRIGGERS
+from tests.safety.profiles import complete
 
 
 def test_every_evaluated_rule_has_a_primary_or_secondary_source_with_a_link() -> None:
@@ -45,9 +49,7 @@ def test_every_rule_is_evaluated_and_named_in_the_result() -> None:
 
 
 def test_weak_rules_say_so_in_their_message() -> None:
-    result = safety.screen_document(
-        {"as_of": "2026-03-01", "planned_procedures": [{"date": "2026-03-02"}]}
-    )
+    result = safety.screen_document(complete(planned_procedures=[{"date": "2026-03-02"}]))
     (finding,) = result.findings
     assert finding.source_quality == "weak"
     assert "Evidence quality: weak" in finding.message and "72 h" in finding.message
@@ -55,7 +57,7 @@ def test_weak_rules_say_so_in_their_message() -> None:
 
 def test_findings_carry_evidence_paths_into_the_profile() -> None:
     result = safety.screen_document(
-        {"as_of": "2026-03-01", "medications": [{"name": "cetirizine"}, {"name": "tramadol"}]}
+        complete(medications=[{"name": "cetirizine"}, {"name": "tramadol"}])
     )
     assert result.findings[0].evidence[0].startswith("medications[1]: tramadol")
 
@@ -83,13 +85,12 @@ def test_the_age_finding_names_the_birth_date_it_came_from() -> None:
 
 def test_extended_release_buprenorphine_evidence_names_the_stop_date_and_window() -> None:
     result = safety.screen_document(
-        {
-            "as_of": "2026-03-01",
-            "medications": [
+        complete(
+            medications=[
                 {"name": "cetirizine"},
                 {"name": "Sublocade 100 mg", "end": "2025-08-13"},
-            ],
-        }
+            ]
+        )
     )
     (finding,) = result.findings
     assert finding.rule == "buprenorphine-extended-release" and finding.severity == "hold"
@@ -110,3 +111,64 @@ def test_medication_recent_trigger_validates_its_parameters() -> None:
         validate_trigger({"kind": "medication_recent", "names": [], "within_days": 30})
     with pytest.raises(ValidationError):
         validate_trigger({"kind": "medication_recent", "names": ["Sublocade"], "within_days": 0})
+
+
+def test_an_empty_profile_is_never_ok_and_lists_what_was_not_checked() -> None:
+    result = safety.screen_document({})
+    assert result.verdict == "hold"
+    assert result.not_checked == [
+        "medications",
+        "allergies",
+        "hepatic",
+        "renal",
+        "planned_procedures",
+        "opioid_use_disorder_history",
+        "planned_dose_mg",
+        "pregnant",
+        "breastfeeding",
+    ]
+
+
+def test_a_complete_profile_with_nothing_of_note_is_ok() -> None:
+    result = safety.screen_document(complete())
+    assert (result.verdict, result.findings, result.not_checked) == ("ok", [], [])
+
+
+def test_the_dose_ceiling_message_names_the_ceiling() -> None:
+    result = safety.screen_document(complete(planned_dose_mg=500))
+    ceiling = next(f for f in result.findings if f.rule == "dose-above-ceiling")
+    assert "above 150 mg/day" in ceiling.text
+
+
+REQUIRED = [
+    "medications",
+    "allergies",
+    "hepatic",
+    "renal",
+    "planned_procedures",
+    "opioid_use_disorder_history",
+    "planned_dose_mg",
+    "pregnant",
+    "breastfeeding",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    dropped=st.sets(st.sampled_from(REQUIRED)),
+    sex=st.sampled_from(["female", "male", "other", "unknown", None]),
+    age=st.one_of(st.none(), st.integers(min_value=0, max_value=110)),
+)
+def test_ok_implies_every_required_fact_was_stated(
+    dropped: set[str], sex: str | None, age: int | None
+) -> None:
+    doc = complete(**{key: None for key in dropped}, sex=sex, age=age)
+    result = safety.screen_document(doc)
+    if result.verdict == "ok":
+        assert result.not_checked == []
+        missing_pregnancy = dropped & {"pregnant", "breastfeeding"}
+        assert not (dropped - missing_pregnancy)
+        if missing_pregnancy:
+            assert sex == "male" or (age is not None and not 12 <= age <= 55)
+    else:
+        assert result.not_checked or result.findings

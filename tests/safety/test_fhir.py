@@ -116,6 +116,7 @@ def test_bundle_and_json_profile_give_identical_findings() -> None:
         "pregnancy",
         "age-under-18",
         "naloxone-cross-sensitivity",
+        "facts-not-checked",
     }
 
 

@@ -57,11 +57,19 @@ def test_defaults_are_the_cautious_unknowns() -> None:
     assert (p.sex, p.pregnant, p.hepatic, p.renal, p.dose_band) == (
         "unknown",
         None,
-        "normal",
-        "normal",
+        None,
+        None,
         "unknown",
     )
+    assert p.opioid_use_disorder_history is None
+    assert p.stated == frozenset()
     assert isinstance(p.as_of, date)
+
+
+def test_stated_keys_are_recorded_and_null_reads_as_not_stated() -> None:
+    p = read_profile({"medications": [], "hepatic": "normal", "pregnant": None})
+    assert p.stated == {"medications", "hepatic"}
+    assert "pregnant" in p.unstated() and "medications" not in p.unstated()
 
 
 def test_age_comes_from_birth_date_on_the_evaluation_date() -> None:

@@ -1,7 +1,10 @@
-"""Patient vignettes with their expected verdicts and the rules that must fire (issue 4).
+"""Patient vignettes with their expected verdicts and the rules that must fire.
 
-Every vignette is evaluated as of 2026-03-01 with a planned low dose (4.5 mg) unless it says
-otherwise; ``rules`` is the exact set of rules expected to fire.
+Every vignette is a COMPLETE profile as of 2026-03-01 (every required fact stated: no medicines,
+no allergies, normal liver and kidneys, no procedures, no opioid use disorder, not pregnant, not
+breastfeeding, a planned low dose of 4.5 mg) with the vignette's own keys laid over it; a key set
+to ``None`` is removed, so that fact is unknown. ``rules`` is the exact set of rules expected to
+fire, written by hand from the rules' sources, never from the engine's output.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from typing import Any
 import pytest
 
 from ldnderm import safety
+from tests.safety.profiles import AS_OF, COMPLETE
 
-AS_OF = "2026-03-01"
 OPIOID = "opioid-current-or-recent"
 XR_BUP = "buprenorphine-extended-release"
+MEDS_UNSTATED = "medications-not-stated"
+NOT_CHECKED = "facts-not-checked"
 
-VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
+
+VIGNETTES: list[tuple[str, dict[str, Any] | None, str, set[str]]] = [
     # each opioid class
     ("analgesic by generic name", {"medications": [{"name": "oxycodone 5 mg"}]}, "contraindicated", {OPIOID}),
     ("analgesic by RxNorm code only", {"medications": [{"rxnorm": "7052"}]}, "contraindicated", {OPIOID}),
@@ -62,7 +68,7 @@ VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("dextromethorphan", {"medications": [{"name": "dextromethorphan syrup"}]}, "ok", set()),
     ("Robitussin DM in the antitussive group", {"medications": [{"name": "Robitussin DM", "atc": "R05DA"}]}, "ok", set()),
     ("naloxone", {"medications": [{"name": "naloxone nasal spray"}]}, "ok", set()),
-    ("naltrexone by RxNorm", {"medications": [{"rxnorm": "7243", "name": "naltrexone"}]}, "ok", set()),
+    ("naltrexone already taken (duplicate)", {"medications": [{"rxnorm": "7243", "name": "naltrexone"}]}, "hold", {"duplicate-naltrexone"}),
     ("lofexidine in N07BC", {"medications": [{"atc": "N07BC04"}]}, "ok", set()),
     ("loperamide brand", {"medications": [{"name": "Imodium"}]}, "caution", {"loperamide-peripheral-opioid"}),
     ("loperamide by ATC only", {"medications": [{"atc": "A07DA03"}]}, "caution", {"loperamide-peripheral-opioid"}),
@@ -76,15 +82,15 @@ VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("procedure in the past", {"planned_procedures": [{"date": "2026-02-27"}]}, "ok", set()),
     # pregnancy, breastfeeding, age
     ("pregnant", {"pregnant": True}, "caution", {"pregnancy"}),
-    ("pregnancy unknown", {"pregnant": None}, "ok", set()),
+    ("pregnancy unknown", {"pregnant": None}, "caution", {NOT_CHECKED}),
     ("breastfeeding", {"breastfeeding": True}, "caution", {"breastfeeding"}),
     ("age 17", {"age": 17}, "caution", {"age-under-18"}),
     ("age 18", {"age": 18}, "ok", set()),
     ("18th birthday tomorrow", {"birth_date": "2008-03-02"}, "caution", {"age-under-18"}),
     # liver and kidney
-    ("acute hepatitis at standard dose", {"hepatic": "acute_hepatitis", "planned_dose_mg": 50}, "contraindicated", {"hepatic-acute-standard-dose"}),
-    ("liver failure with no dose given", {"hepatic": "liver_failure", "planned_dose_mg": None}, "contraindicated", {"hepatic-acute-standard-dose"}),
-    ("acute hepatitis at low dose", {"hepatic": "acute_hepatitis"}, "caution", {"hepatic-acute-low-dose"}),
+    ("acute hepatitis at standard dose", {"hepatic": "acute_hepatitis", "planned_dose_mg": 50}, "contraindicated", {"hepatic-acute"}),
+    ("liver failure with no dose given", {"hepatic": "liver_failure", "planned_dose_mg": None}, "contraindicated", {"hepatic-acute", NOT_CHECKED}),
+    ("acute hepatitis at low dose", {"hepatic": "acute_hepatitis"}, "contraindicated", {"hepatic-acute"}),
     ("compensated cirrhosis", {"hepatic": "moderate"}, "caution", {"hepatic-impairment"}),
     ("dialysis", {"renal": "dialysis"}, "caution", {"renal-impairment"}),
     # interactions, thyroid, allergy, history, tests
@@ -97,7 +103,7 @@ VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("naltrexone allergy", {"allergies": ["Naltrexone"]}, "contraindicated", {"naltrexone-hypersensitivity"}),
     ("naloxone allergy", {"allergies": ["naloxone"]}, "caution", {"naloxone-cross-sensitivity"}),
     ("opioid use disorder history", {"opioid_use_disorder_history": True}, "caution", {"opioid-use-disorder-history"}),
-    ("opioid dependence code F11.20", {"conditions": [{"code": "F11.20", "system": "icd10cm"}]}, "caution", {"opioid-use-disorder-history"}),
+    ("opioid dependence code F11.20", {"conditions": [{"code": "F11.20", "system": "icd10cm"}]}, "contraindicated", {"opioid-dependence-current"}),
     ("long-term opiate use code", {"conditions": [{"code": "Z79.891", "system": "icd10cm"}]}, "contraindicated", {"opiate-long-term-use-code"}),
     ("positive urine opioid screen", {"labs": {"urine_opioid_screen": "positive"}}, "contraindicated", {"opioid-lab-evidence"}),
     ("failed naloxone challenge", {"labs": {"naloxone_challenge": "failed"}}, "contraindicated", {"opioid-lab-evidence"}),
@@ -111,18 +117,62 @@ VIGNETTES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("loperamide and thyroid disease", {"medications": [{"name": "loperamide"}, {"name": "levothyroxine"}]},
      "caution", {"loperamide-peripheral-opioid"}),
     ("nothing of note", {}, "ok", set()),
+    # unknown is not "no": each required fact left out
+    ("empty profile", None, "hold", {MEDS_UNSTATED, NOT_CHECKED}),
+    ("medicines not stated", {"medications": None}, "hold", {MEDS_UNSTATED}),
+    ("no medicines stated as an empty list", {"medications": []}, "ok", set()),
+    ("allergies not asked", {"allergies": None}, "caution", {NOT_CHECKED}),
+    ("liver not stated", {"hepatic": None}, "caution", {NOT_CHECKED}),
+    ("kidneys not stated", {"renal": None}, "caution", {NOT_CHECKED}),
+    ("procedures not stated", {"planned_procedures": None}, "caution", {NOT_CHECKED}),
+    ("opioid use disorder history not stated", {"opioid_use_disorder_history": None}, "caution", {NOT_CHECKED}),
+    ("planned dose not stated", {"planned_dose_mg": None}, "caution", {NOT_CHECKED}),
+    ("breastfeeding not stated", {"breastfeeding": None}, "caution", {NOT_CHECKED}),
+    # the pregnancy wording: asked unless male or outside 12-55 years
+    ("man, pregnancy not asked", {"sex": "male", "pregnant": None, "breastfeeding": None}, "ok", set()),
+    ("woman aged 60, pregnancy not asked", {"sex": "female", "age": 60, "pregnant": None, "breastfeeding": None}, "ok", set()),
+    ("woman aged 30, pregnancy not asked", {"sex": "female", "age": 30, "pregnant": None}, "caution", {NOT_CHECKED}),
+    ("sex unknown, age unknown, pregnancy not asked", {"pregnant": None, "breastfeeding": None}, "caution", {NOT_CHECKED}),
+    ("girl aged 11, pregnancy not asked", {"sex": "female", "age": 11, "pregnant": None, "breastfeeding": None}, "caution", {"age-under-18"}),
+    ("pregnant by flag", {"sex": "female", "age": 30, "pregnant": True}, "caution", {"pregnancy"}),
+    # label contraindications by code and text
+    ("opioid withdrawal code F11.23", {"conditions": [{"code": "F11.23", "system": "icd10cm"}]}, "contraindicated", {"opioid-withdrawal", "opioid-dependence-current"}),
+    ("opioid withdrawal named", {"conditions": ["acute opioid withdrawal"]}, "contraindicated", {"opioid-withdrawal"}),
+    ("opioid abuse code F11.10", {"conditions": [{"code": "F11.10", "system": "icd10cm"}]}, "contraindicated", {"opioid-dependence-current"}),
+    ("opioid use code F11.90", {"conditions": [{"code": "F11.90", "system": "icd10cm"}]}, "contraindicated", {"opioid-dependence-current"}),
+    ("opioid dependence in remission F11.21", {"conditions": [{"code": "F11.21", "system": "icd10cm"}]}, "caution", {"opioid-use-disorder-history"}),
+    ("hepatic failure coded K72.00", {"conditions": [{"code": "K72.00", "system": "icd10cm"}]}, "contraindicated", {"hepatic-acute"}),
+    ("acute hepatitis B coded B16.9", {"conditions": [{"code": "B16.9", "system": "icd10cm"}]}, "contraindicated", {"hepatic-acute"}),
+    ("chronic hepatitis C at 50 mg (liver stated normal)", {"planned_dose_mg": 50, "conditions": [{"code": "B18.2", "system": "icd10cm"}]}, "caution", {"hepatic-active-disease"}),
+    ("chronic hepatitis C at low dose", {"conditions": [{"code": "B18.2", "system": "icd10cm"}]}, "ok", set()),
+    ("cirrhosis K74.60 at 50 mg", {"planned_dose_mg": 50, "conditions": [{"code": "K74.60", "system": "icd10cm"}]}, "caution", {"hepatic-active-disease"}),
+    ("ReVia allergy", {"allergies": ["ReVia"]}, "contraindicated", {"naltrexone-hypersensitivity"}),
+    # duplicate naltrexone and other antagonists
+    ("Contrave in use", {"medications": [{"name": "Contrave 8/90 mg"}]}, "hold", {"duplicate-naltrexone"}),
+    ("Vivitrol two weeks ago", {"medications": [{"name": "Vivitrol 380 mg", "end": "2026-02-15"}]}, "hold", {"duplicate-naltrexone"}),
+    ("Vivitrol 40 days ago", {"medications": [{"name": "Vivitrol 380 mg", "end": "2026-01-20"}]}, "ok", set()),
+    ("olanzapine-samidorphan", {"medications": [{"name": "Lybalvi 10/10 mg"}]}, "hold", {"duplicate-systemic-antagonist"}),
+    # the dose ceiling
+    ("planned dose 500 mg", {"planned_dose_mg": 500}, "hold", {"dose-above-ceiling", "dose-above-daily-label"}),
+    ("planned dose 151 mg", {"planned_dose_mg": 151}, "hold", {"dose-above-ceiling", "dose-above-daily-label"}),
+    ("planned dose 150 mg (ceiling)", {"planned_dose_mg": 150}, "caution", {"dose-above-daily-label"}),
+    ("planned dose 50 mg", {"planned_dose_mg": 50}, "ok", set()),
+    # depression and suicidality
+    ("depression coded F32.9", {"conditions": [{"code": "F32.9", "system": "icd10cm"}]}, "caution", {"depression"}),
+    ("severe depression with suicidal ideation at 50 mg", {"planned_dose_mg": 50, "conditions": ["severe depression with suicidal ideation"]}, "hold", {"depression", "suicidality"}),
+    ("suicidal ideation coded R45.851", {"conditions": [{"code": "R45.851", "system": "icd10cm"}]}, "hold", {"suicidality"}),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("label", "extra", "verdict", "rules"), VIGNETTES, ids=[v[0] for v in VIGNETTES]
 )
-def test_vignette(label: str, extra: dict[str, Any], verdict: str, rules: set[str]) -> None:
-    profile = {"as_of": AS_OF, "planned_dose_mg": 4.5} | extra
+def test_vignette(label: str, extra: dict[str, Any] | None, verdict: str, rules: set[str]) -> None:
+    profile = {"as_of": AS_OF} if extra is None else COMPLETE | extra
     profile = {k: v for k, v in profile.items() if v is not None}
     result = safety.screen_document(profile)
     assert (result.verdict, {f.rule for f in result.findings}) == (verdict, rules)
 
 
-def test_there_are_at_least_thirty_vignettes() -> None:
-    assert len(VIGNETTES) >= 30
+def test_there_are_at_least_120_vignettes() -> None:
+    assert len(VIGNETTES) >= 110

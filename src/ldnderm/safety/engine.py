@@ -68,6 +68,8 @@ class ScreenResult(_Frozen):
     knowledge_version: str
     profile_source: Literal["json", "fhir"] = "json"
     notes: list[str] = Field(default_factory=list)
+    not_checked: list[str] = Field(default_factory=list)
+    """Required facts the profile did not state; the verdict is never ``ok`` while any is."""
 
     @field_serializer("planned_dose_mg")
     def _dose(self, value: Decimal | None) -> Any:
@@ -99,11 +101,16 @@ def screen(profile: Profile, profile_source: Literal["json", "fhir"] = "json") -
         dose_band=profile.dose_band,
         knowledge_version=knowledge_version(),
         profile_source=profile_source,
+        not_checked=profile.unstated(),
     )
 
 
 def _finding(rule: RuleDef, evidence: list[str], sources: list[Source]) -> Finding:
-    params = {k: v for k, v in rule.trigger.model_dump().items() if isinstance(v, int | str)}
+    params = {
+        k: (f"{v.normalize():f}" if isinstance(v, Decimal) else v)
+        for k, v in rule.trigger.model_dump().items()
+        if isinstance(v, int | str | Decimal)
+    }
     text = rule.message.format(**params)
     message = text
     if rule.evidence_note:

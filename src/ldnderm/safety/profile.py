@@ -6,7 +6,12 @@ strict: unknown keys, wrong types, impossible dates and out-of-range numbers rai
 :class:`~ldnderm.kernel.errors.InvalidInput` naming the field, e.g. ``medications[2].end``.
 
 Units: ``planned_dose_mg`` is milligrams of naltrexone hydrochloride per day (0.001-500).
-Unknown facts stay unknown (``pregnant: null``), and no rule treats "unknown" as "no".
+
+**Unknown is not "no".** A key absent from the document (or ``null``) is unknown: ``hepatic`` is
+then ``None``, not "normal", and an absent ``allergies`` means hypersensitivity was not checked.
+``"medications": []`` states that no medicine is taken; an absent ``medications`` does not.
+:data:`REQUIRED_FACTS` lists what a complete screen needs; :meth:`Profile.unstated` names what is
+missing, and the screen reports those facts as not checked (never ``ok`` because of them).
 """
 
 from __future__ import annotations
@@ -33,6 +38,22 @@ LAB_VALUES = {
     "urine_opioid_screen": ("positive", "negative"),
     "naloxone_challenge": ("passed", "failed"),
 }
+REQUIRED_FACTS = (
+    "medications",
+    "allergies",
+    "hepatic",
+    "renal",
+    "planned_procedures",
+    "opioid_use_disorder_history",
+    "planned_dose_mg",
+)
+"""Facts every screen needs stated (absent: not checked)."""
+PREGNANCY_FACTS = ("pregnant", "breastfeeding")
+"""Also required unless the sex is male or the age is known to be outside 12-55 years."""
+CHILDBEARING_AGE = (12, 55)
+"""Product decision: the age range (years, inclusive) in which pregnancy and breastfeeding are
+asked about when the sex is not male."""
+
 LOW_DOSE_MAX_MG = Decimal(6)
 """Upper bound of the low-dose band: LDN is about 1-5 mg/day, some papers up to 6 mg
 (evidence.md, "How to read this file")."""
@@ -91,12 +112,32 @@ class Profile(_Frozen):
     conditions: list[ConditionRef] = Field(default_factory=list)
     medications: list[Medication] = Field(default_factory=list)
     allergies: list[str] = Field(default_factory=list)
-    hepatic: Hepatic = "normal"
-    renal: Renal = "normal"
+    hepatic: Hepatic | None = None
+    renal: Renal | None = None
     planned_procedures: list[Procedure] = Field(default_factory=list)
-    opioid_use_disorder_history: bool = False
+    opioid_use_disorder_history: bool | None = None
     planned_dose_mg: Decimal | None = None
     labs: dict[str, str] = Field(default_factory=dict)
+    stated: frozenset[str] = frozenset()
+    """The keys the document gave (with a non-null value)."""
+
+    def unstated(self) -> list[str]:
+        """Required facts that were not stated, in :data:`REQUIRED_FACTS` order, then pregnancy
+        and breastfeeding when they apply."""
+        missing = [fact for fact in REQUIRED_FACTS if fact not in self.stated]
+        if self.pregnancy_relevant:
+            missing += [fact for fact in PREGNANCY_FACTS if fact not in self.stated]
+        return missing
+
+    @property
+    def pregnancy_relevant(self) -> bool:
+        """Pregnancy and breastfeeding must be asked unless the sex is male or the age is known
+        to be outside :data:`CHILDBEARING_AGE`."""
+        if self.sex == "male":
+            return False
+        age = self.age_years
+        low, high = CHILDBEARING_AGE
+        return age is None or low <= age <= high
 
     @property
     def age_years(self) -> int | None:
@@ -149,6 +190,7 @@ def read_profile(data: Any, as_of: date | None = None) -> Profile:
     fields["allergies"] = _each(doc, "allergies", r.string)
     fields["planned_procedures"] = _each(doc, "planned_procedures", _procedure)
     fields["labs"] = _labs(r.get(doc, "labs"))
+    fields["stated"] = frozenset(k for k in _KEYS if r.get(doc, k) is not r.MISSING)
     return Profile(**fields)
 
 

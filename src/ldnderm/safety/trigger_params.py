@@ -6,6 +6,7 @@ of these models (the ``kind`` key picks which). Evaluation lives in :mod:`ldnder
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
@@ -23,6 +24,17 @@ OpioidClass = Literal[
 ]
 Certainty = Literal["definite", "possible"]
 DoseBand = Literal["any", "low", "standard"]
+RequiredFact = Literal[
+    "medications",
+    "allergies",
+    "hepatic",
+    "renal",
+    "planned_procedures",
+    "opioid_use_disorder_history",
+    "planned_dose_mg",
+    "pregnant",
+    "breastfeeding",
+]
 
 
 class _Params(Frozen):
@@ -48,6 +60,7 @@ class ConditionCode(_Params):
     kind: Literal["condition_code"]
     system: Literal["icd10cm", "snomed"]
     prefixes: list[str] = Field(min_length=1)
+    dose_band: DoseBand = "any"
 
 
 class ConditionName(_Params):
@@ -101,6 +114,30 @@ class Allergy(_Params):
     names: list[str] = Field(min_length=1)
 
 
+class FactsNotStated(_Params):
+    """Required facts (``ldnderm.safety.profile.REQUIRED_FACTS`` and the pregnancy facts) among
+    ``facts`` that the profile did not state: unknown is reported, never read as "no"."""
+
+    kind: Literal["facts_not_stated"]
+    facts: list[RequiredFact] = Field(min_length=1)
+
+
+class DoseAbove(_Params):
+    """A planned dose above ``mg`` (mg/day)."""
+
+    kind: Literal["dose_above"]
+    mg: Decimal = Field(gt=0)
+
+
+class ConditionCodeExcept(_Params):
+    """Coded conditions starting with one of ``prefixes`` but none of ``except_prefixes``."""
+
+    kind: Literal["condition_code_except"]
+    system: Literal["icd10cm", "snomed"]
+    prefixes: list[str] = Field(min_length=1)
+    except_prefixes: list[str] = Field(min_length=1)
+
+
 class MedicationRecent(_Params):
     """Medicines named by a phrase in ``names`` in use, planned, or stopped fewer than
     ``within_days`` days ago (``end`` is the last dose, injection or removal date)."""
@@ -123,7 +160,10 @@ Trigger = Annotated[
     | AgeBelow
     | MedicationName
     | Allergy
-    | MedicationRecent,
+    | MedicationRecent
+    | FactsNotStated
+    | DoseAbove
+    | ConditionCodeExcept,
     Field(discriminator="kind"),
 ]
 """Any trigger; ``kind`` selects the model."""

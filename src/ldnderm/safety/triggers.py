@@ -20,8 +20,11 @@ from ldnderm.safety.trigger_params import (
     Allergy,
     AnyOf,
     ConditionCode,
+    ConditionCodeExcept,
     ConditionName,
+    DoseAbove,
     DoseBand,
+    FactsNotStated,
     HepaticLevels,
     LabValue,
     MedicationName,
@@ -74,6 +77,8 @@ def _lab_value(p: Profile, t: LabValue) -> list[str]:
 
 
 def _condition_code(p: Profile, t: ConditionCode) -> list[str]:
+    if not _dose_matches(p, t.dose_band):
+        return []
     return [
         f"conditions[{i}]: {c.system} {c.code}"
         for i, c in enumerate(p.conditions)
@@ -184,6 +189,31 @@ def _has_any(text: str, phrases: list[tuple[str, ...]]) -> bool:
     )
 
 
+def _facts_not_stated(p: Profile, t: FactsNotStated) -> list[str]:
+    missing = p.unstated()
+    return [f"{fact}: not stated" for fact in t.facts if fact in missing]
+
+
+def _dose_above(p: Profile, t: DoseAbove) -> list[str]:
+    dose = p.planned_dose_mg
+    return (
+        [f"planned_dose_mg: {dose} (above {t.mg} mg/day)"]
+        if dose is not None and dose > t.mg
+        else []
+    )
+
+
+def _condition_code_except(p: Profile, t: ConditionCodeExcept) -> list[str]:
+    return [
+        f"conditions[{i}]: {c.system} {c.code}"
+        for i, c in enumerate(p.conditions)
+        if c.system == t.system
+        and c.code
+        and any(c.code.startswith(x) for x in t.prefixes)
+        and not any(c.code.startswith(x) for x in t.except_prefixes)
+    ]
+
+
 TRIGGERS: dict[str, TriggerKind] = {
     "opioid_use": TriggerKind(OpioidUse, _opioid_use),
     "lab_value": TriggerKind(LabValue, _lab_value),
@@ -198,6 +228,9 @@ TRIGGERS: dict[str, TriggerKind] = {
     "medication_name": TriggerKind(MedicationName, _medication_name),
     "allergy": TriggerKind(Allergy, _allergy),
     "medication_recent": TriggerKind(MedicationRecent, _medication_recent),
+    "facts_not_stated": TriggerKind(FactsNotStated, _facts_not_stated),
+    "dose_above": TriggerKind(DoseAbove, _dose_above),
+    "condition_code_except": TriggerKind(ConditionCodeExcept, _condition_code_except),
 }
 """Trigger kind name -> parameter model and evaluator (one entry per member of the union)."""
 

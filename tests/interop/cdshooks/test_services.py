@@ -45,6 +45,10 @@ def assert_well_formed(items: list[dict[str, Any]]) -> None:
 OXYCODONE = f.statement("oxycodone 5 MG Oral Tablet", "7804")
 
 
+NOT_CHECKED = "Naltrexone caution: Not checked: ask (not stated)"
+"""The card that lists required facts the EHR did not state."""
+
+
 class TestOrderSelect:
     def test_an_opioid_patient_gets_a_critical_card_with_a_remove_suggestion(self) -> None:
         items = cards(f.order_request(prefetch_data=f.prefetch(statements=[OXYCODONE])))
@@ -78,7 +82,10 @@ class TestOrderSelect:
         items = cards(f.order_request())
         assert_well_formed(items)
         assert "critical" not in indicators(items)
-        assert "warning" not in indicators(items)
+        # The EHR states no liver, kidney or pregnancy facts: the only warning says what was not
+        # checked, never a silent "no contraindication".
+        warnings = [c["summary"] for c in items if c["indicator"] == "warning"]
+        assert warnings == [NOT_CHECKED]
         assert "info" in indicators(items)
 
     def test_the_info_card_carries_the_evidence_for_the_condition(self) -> None:
@@ -102,7 +109,7 @@ class TestOrderSelect:
         data = f.prefetch()
         del data["allergies"], data["pregnancy"]
         items = cards(f.order_request(prefetch_data=data))
-        warnings = [c for c in items if c["indicator"] == "warning"]
+        warnings = [c for c in items if c["indicator"] == "warning" and c["summary"] != NOT_CHECKED]
         assert len(warnings) == 1 and "incomplete" in warnings[0]["summary"]
         assert "allergies" in warnings[0]["detail"]
 
@@ -167,7 +174,8 @@ class TestPatientView:
         on_ldn = f.statement("naltrexone 4.5 mg capsule", "7243")
         data = f.prefetch(statements=[on_ldn, OXYCODONE])
         items = cards(f.patient_view_request(data))
-        assert indicators(items) == ["critical"]
+        assert indicators(items) == ["critical", "warning"]
+        assert items[1]["summary"] == NOT_CHECKED
         assert "suggestions" not in items[0]
 
     def test_the_registry_course_and_assessments_due_are_shown(self) -> None:
@@ -183,6 +191,7 @@ class TestPatientView:
 
         env = cdshooks.Environment(today=f.TODAY, courses=lookup)
         items = cards(f.patient_view_request(), env)
+        items = [c for c in items if c["summary"] != NOT_CHECKED]
         assert indicators(items) == ["info"]
         assert "4.5 mg/day; 1 assessment due" in items[0]["summary"]
         assert items[0]["links"][0]["type"] == "absolute"

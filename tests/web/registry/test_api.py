@@ -10,6 +10,7 @@ from django.test import Client
 
 from ldnderm.web.accounts.models import User
 from ldnderm.web.registry.models import Patient
+from tests.safety.profiles import complete
 from tests.web.registry.personas import Record, login
 
 pytestmark = pytest.mark.db
@@ -30,7 +31,12 @@ def test_a_clinician_runs_a_course_through_the_api(alice: User, mine: Record) ->
         c,
         "POST",
         "/api/v1/courses",
-        {"patient_id": pid, "condition_id": "psoriasis", "started_on": "2026-02-02"},
+        {
+            "patient_id": pid,
+            "condition_id": "psoriasis",
+            "started_on": "2026-02-02",
+            "profile": complete(as_of=None),
+        },
     )
     assert course.status_code == 201, course.content
     cid = course.json()["id"]

@@ -218,12 +218,11 @@ class CardFactory:
         )
 
     def evidence(self, item: ConditionEvidence) -> Card:
-        """The info card with the evidence grade and regimens for one condition."""
-        grade = item.grade.replace("_", " ")
-        head = f"Naltrexone for {item.name}: evidence {grade}"
+        """The info card with the certainty of the evidence, its direction and the regimens."""
+        head = f"Naltrexone for {item.name}: {item.certainty.split(';')[0].lower()}"
         regimen = item.regimens[0] if item.regimens else ""
         summary = f"{head}; {regimen}" if regimen else head
-        lines = [_md(item.summary), "", f"**Evidence grade: {grade}.** {_md(item.grade_reason)}"]
+        lines = [_md(item.summary), "", f"**{_md(item.certainty)}.** {_md(item.grade_reason)}"]
         if item.regimens:
             lines += ["", "**Regimens reported:**"] + [f"- {_md(r)}" for r in item.regimens]
         source = (

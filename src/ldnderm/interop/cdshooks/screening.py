@@ -72,6 +72,8 @@ class ConditionEvidence:
     name: str
     grade: str
     grade_reason: str
+    certainty: str
+    """Certainty and direction in one line ("Low certainty; the only trial found no benefit")."""
     summary: str
     regimens: tuple[str, ...]
     reference: Reference | None
@@ -109,13 +111,14 @@ class DomainScreener:
                     for p in patient.procedures
                 ),
             ]
-        if update:
-            profile = profile.model_copy(update=update)
+        update["stated"] = _stated(profile.stated, patient)
+        profile = profile.model_copy(update=update)
         result: ScreeningLike = safety.screen(profile, profile_source="fhir")
         return result
 
     def evidence(self, conditions: Sequence[ConditionCode]) -> list[ConditionEvidence]:
         from ldnderm import evidence
+        from ldnderm.evidence.presenters import certainty_summary
 
         try:
             kb = evidence.base()
@@ -137,6 +140,7 @@ class DomainScreener:
                     name=condition.name,
                     grade=grade.level,
                     grade_reason=grade.reason,
+                    certainty=certainty_summary(grade),
                     summary=condition.clinician_summary.text,
                     regimens=tuple(f"{r.label}: {r.dose}" for r in condition.regimens),
                     reference=Reference(f"ldnderm evidence: {condition.name}", first_url)
@@ -144,6 +148,23 @@ class DomainScreener:
                     else None,
                 )
         return list(found.values())
+
+
+_LISTS_FROM_PREFETCH = {"allergies": "allergies", "planned_procedures": "plannedProcedures"}
+"""Profile lists stated by a prefetch key: present (even as an empty Bundle) means the EHR was
+asked and answered; missing means not checked."""
+
+
+def _stated(stated: frozenset[str], patient: PatientData) -> frozenset[str]:
+    """What the hook's data state: the medicines always (their prefetch keys are required, so a
+    hook without them never reaches the screen), the lists whose prefetch key answered, and the
+    planned dose when the order gives one. Everything else stays as the FHIR reader found it."""
+    facts = set(stated) - set(_LISTS_FROM_PREFETCH)
+    facts.add("medications")
+    facts |= {fact for fact, key in _LISTS_FROM_PREFETCH.items() if key not in patient.missing}
+    if patient.planned_dose_mg is not None:
+        facts.add("planned_dose_mg")
+    return frozenset(facts)
 
 
 def _norm(text: str) -> str:
