@@ -82,7 +82,7 @@ BUNDLE = bundle(
     {
         "resourceType": "Observation",
         "status": "final",
-        "code": {"text": "Pregnancy status"},
+        "code": {"coding": [{"system": "http://loinc.org", "code": "82810-3"}]},
         "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA15173-0"}]},
     },
 )
@@ -131,7 +131,7 @@ def test_not_pregnant_and_refuted_records() -> None:
             {
                 "resourceType": "Observation",
                 "status": "final",
-                "code": {"text": "Pregnancy status"},
+                "code": {"coding": [{"system": "http://loinc.org", "code": "82810-3"}]},
                 "valueCodeableConcept": {
                     "coding": [{"system": "http://snomed.info/sct", "code": "60001007"}]
                 },
