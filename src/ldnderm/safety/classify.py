@@ -32,7 +32,13 @@ from ldnderm.safety.trigger_params import OpioidClass
 
 Kind = Literal["opioid", "antagonist", "confirm_ingredient", "non_opioid", "unrecognised"]
 MatchedBy = Literal["rxnorm", "atc", "name"]
-KINDS: tuple[Kind, ...] = ("opioid", "antagonist", "confirm_ingredient", "non_opioid", "unrecognised")
+KINDS: tuple[Kind, ...] = (
+    "opioid",
+    "antagonist",
+    "confirm_ingredient",
+    "non_opioid",
+    "unrecognised",
+)
 _PRIORITY: dict[Kind, int] = {k: i for i, k in enumerate(KINDS)}
 
 _T = TypeVar("_T")
@@ -120,8 +126,7 @@ UNRECOGNISED = Classification("unrecognised")
 
 # Words that may stand beside a known non-opioid name without making the entry unknown: doses,
 # units, forms, routes, release and frequency words, salts and joiners. Digits are always allowed.
-FILLER: frozenset[str] = frozenset(
-    """
+_FILLER_TEXT = """
     mg mcg ug g kg ml l iu unit units unt meq mmol percent pct actuat hr h hour hours day daily
     tablet tablets tab tabs capsule capsules cap caps caplet caplets pill pills lozenge softgel
     cream ointment oint gel lotion foam shampoo solution soln suspension susp syrup elixir drops
@@ -130,15 +135,15 @@ FILLER: frozenset[str] = frozenset(
     oral topical top cutaneous transdermal nasal ophthalmic otic vaginal rectal sublingual buccal
     subcutaneous sc sq intramuscular im intravenous iv intradermal scalp
     extended modified prolonged delayed immediate sustained controlled release released er xr
-    xl sr cr mr dr ir la ec ds forte chewable dispersible effervescent soluble coated
-    and with w plus in of per for as the a to at or x
+    xl sr cr mr dr ir la ec ds chewable dispersible effervescent soluble coated
+    and with w in of per for as the a to at or x
     once twice bid tid qid qd od bd prn nocte mane weekly week monthly month
     hydrochloride hcl bitartrate phosphate sulfate sulphate citrate tartrate hydrobromide mesylate
     maleate acetate bromide succinate fumarate sodium potassium calcium magnesium monohydrate
     dihydrate trihydrate hemihydrate anhydrous besylate dipropionate propionate valerate furoate
     generic brand otc
-    """.split()
-)
+"""
+FILLER: frozenset[str] = frozenset(_FILLER_TEXT.split())
 _NUMBERISH = re.compile(r"^\d[a-z0-9]*$")
 
 
@@ -192,7 +197,10 @@ class Classifier:
         for c in codes.confirm:
             if c.rxnorm:
                 self.by_code[c.rxnorm] = Classification(
-                    "confirm_ingredient", c.name, "analgesic", matched=c.rxnorm,
+                    "confirm_ingredient",
+                    c.name,
+                    "analgesic",
+                    matched=c.rxnorm,
                     sources=tuple(c.sources),
                 )
         for ing in codes.ingredients:
@@ -216,31 +224,54 @@ class Classifier:
         for ing_name, role in roles.items():
             if role == "opioid":
                 add(ing_name, self._opioid(ing_name, ing_name, None))
-        for code, concept in voc.valuesets.concepts.items():
+        for concept in voc.valuesets.concepts.values():
             opioid_ings = [i for i in concept.ingredients if roles.get(i) == "opioid"]
             if opioid_ings:
                 for brand in concept.brands:
                     add(brand, self._opioid(opioid_ings[0], brand, tuple(concept.sets)))
         for a in codes.antagonists:
             for text in (a.name, *a.brands):
-                add(text, Classification("antagonist", a.name, matched=text, sources=tuple(a.sources)))
+                add(
+                    text,
+                    Classification("antagonist", a.name, matched=text, sources=tuple(a.sources)),
+                )
         for c in codes.confirm:
-            add(c.name, Classification("confirm_ingredient", None, "analgesic", matched=c.name,
-                                       sources=tuple(c.sources)))
+            add(
+                c.name,
+                Classification(
+                    "confirm_ingredient",
+                    None,
+                    "analgesic",
+                    matched=c.name,
+                    sources=tuple(c.sources),
+                ),
+            )
         for la in codes.look_alikes:
             for text in (la.name, *la.brands):
-                add(text, Classification("non_opioid", la.name, matched=text, sources=tuple(la.sources)))
+                add(
+                    text,
+                    Classification("non_opioid", la.name, matched=text, sources=tuple(la.sources)),
+                )
         for name in voc.non_opioids.names:
-            add(name, Classification("non_opioid", name, matched=name,
-                                     sources=("drugbank-open-vocabulary", "dner-2-0-9")))
+            add(
+                name,
+                Classification(
+                    "non_opioid",
+                    name,
+                    matched=name,
+                    sources=("drugbank-open-vocabulary", "dner-2-0-9"),
+                ),
+            )
         for h in codes.known_non_opioids:
             add(h.name, Classification("non_opioid", h.name, matched=h.name))
         self.names = named
         ordered = sorted(named.items(), key=lambda kv: (_PRIORITY[kv[1].kind], -len(kv[0])))
         self._index: PhraseIndex[Classification] = PhraseIndex(ordered)
         self._look_alikes: PhraseIndex[Classification] = PhraseIndex(
-            (normalise(text), Classification("non_opioid", la.name, matched=text,
-                                             sources=tuple(la.sources)))
+            (
+                normalise(text),
+                Classification("non_opioid", la.name, matched=text, sources=tuple(la.sources)),
+            )
             for la in codes.look_alikes
             for text in (la.name, *la.brands)
         )
@@ -254,10 +285,18 @@ class Classifier:
         found = self._classes.get(ingredient) or self._classes.get(ingredient.lower())
         if found is None:
             # Every opioid ingredient of the value sets has a class (checked by the build).
-            return Classification("opioid", ingredient, "analgesic", False, None, matched, sources or ())
+            return Classification(
+                "opioid", ingredient, "analgesic", False, None, matched, sources or ()
+            )
         name, opioid_class, long_acting, own = found
         return Classification(
-            "opioid", name, opioid_class, long_acting, None, matched, own if sources is None else sources
+            "opioid",
+            name,
+            opioid_class,
+            long_acting,
+            None,
+            matched,
+            own if sources is None else sources,
         )
 
     def classify(self, med: Medication) -> Classification:
@@ -288,19 +327,29 @@ class Classifier:
             if code.class_ is not None and not code.exclude:
                 found = self._opioid(code.ingredient, atc, tuple(code.sources))
                 return Classification(
-                    "opioid", found.ingredient, code.class_, found.long_acting or
-                    code.class_ == "maintenance", "atc", atc, tuple(code.sources),
+                    "opioid",
+                    found.ingredient,
+                    code.class_,
+                    found.long_acting or code.class_ == "maintenance",
+                    "atc",
+                    atc,
+                    tuple(code.sources),
                 )
             if code.ingredient == "naltrexone":
-                return Classification("antagonist", "naltrexone", None, False, "atc", atc,
-                                      tuple(code.sources))
+                return Classification(
+                    "antagonist", "naltrexone", None, False, "atc", atc, tuple(code.sources)
+                )
             return self._not_cleared(
-                Classification("non_opioid", code.ingredient, None, False, "atc", atc,
-                               tuple(code.sources)), name)
+                Classification(
+                    "non_opioid", code.ingredient, None, False, "atc", atc, tuple(code.sources)
+                ),
+                name,
+            )
         antagonist = self._antagonist_atc.get(atc)
         if antagonist is not None:
-            return Classification("antagonist", antagonist.name, None, False, "atc", atc,
-                                  tuple(antagonist.sources))
+            return Classification(
+                "antagonist", antagonist.name, None, False, "atc", atc, tuple(antagonist.sources)
+            )
         group = next((g for g in self._groups if atc.startswith(g.prefix)), None)
         if group is None:
             return None  # outside every opioid group: an ATC code never clears; the name decides
@@ -308,15 +357,29 @@ class Classifier:
         if by_name.kind == "opioid":
             return by_name
         if group.certainty == "definite":
-            return Classification("opioid", None, group.class_, group.class_ == "maintenance",
-                                  "atc", group.prefix, tuple(group.sources))
+            return Classification(
+                "opioid",
+                None,
+                group.class_,
+                group.class_ == "maintenance",
+                "atc",
+                group.prefix,
+                tuple(group.sources),
+            )
         if by_name.kind in ("antagonist", "non_opioid"):
             return by_name
         look_alike = self._look_alikes.first(normalise(name or ""))
         if look_alike is not None:  # "Robitussin DM" in R05DA: today's sourced handling
             return look_alike.via("name")
-        return Classification("confirm_ingredient", None, group.class_, False, "atc",
-                              group.prefix, tuple(group.sources))
+        return Classification(
+            "confirm_ingredient",
+            None,
+            group.class_,
+            False,
+            "atc",
+            group.prefix,
+            tuple(group.sources),
+        )
 
     def classify_name(self, name: str | None) -> Classification:
         if not name:

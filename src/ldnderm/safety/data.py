@@ -125,7 +125,7 @@ class Antagonist(_Entry):
 
 
 class ConfirmEntry(_Entry):
-    """A name or code that only says: confirm the ingredient (brand family, odd value-set member)."""
+    """A name or code that only says: confirm the ingredient (brand family, odd set member)."""
 
     name: str
     rxnorm: str | None = None
