@@ -87,6 +87,14 @@ class AtcCode(_Entry):
         return self
 
 
+class LookAlike(_Entry):
+    name: str
+    rxnorm: str | None = None
+    atc: str | None = None
+    brands: list[str] = Field(default_factory=list)
+    reason: str
+
+
 class Ingredient(_Entry):
     name: str
     class_: OpioidClass = Field(alias="class")
@@ -94,14 +102,38 @@ class Ingredient(_Entry):
     rxnorm: str | None = None
     brands: list[str] = Field(default_factory=list)
     synonyms: list[str] = Field(default_factory=list)
+    note: str | None = None
 
 
-class LookAlike(_Entry):
+class BrandName(_Entry):
+    """A brand (often international) of a product containing the opioid ``ingredient``."""
+
+    name: str
+    ingredient: str
+    country: str | None = None
+    note: str | None = None
+
+
+class Antagonist(_Entry):
+    """A systemic opioid antagonist (naltrexone and the like): duplicate therapy with naltrexone."""
+
     name: str
     rxnorm: str | None = None
     atc: str | None = None
     brands: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class ConfirmEntry(_Entry):
+    """A name or code that only says: confirm the ingredient (brand family, odd set member)."""
+
+    name: str
+    rxnorm: str | None = None
     reason: str
+
+
+class HandNonOpioid(_Frozen):
+    name: str
 
 
 class OpioidList(_Frozen):
@@ -111,6 +143,87 @@ class OpioidList(_Frozen):
     atc_codes: dict[str, AtcCode]
     ingredients: list[Ingredient]
     look_alikes: list[LookAlike]
+    brand_names: list[BrandName] = Field(default_factory=list)
+    antagonists: list[Antagonist] = Field(default_factory=list)
+    confirm: list[ConfirmEntry] = Field(default_factory=list)
+    known_non_opioids: list[HandNonOpioid] = Field(default_factory=list)
+
+
+# Generated vocabulary (scripts/build_vocabulary.py -> data/safety/vocabulary/).
+IngredientRole = Literal["opioid", "co_ingredient", "antagonist"]
+
+
+class ValueSetInput(_Frozen):
+    """One input file of the build, with its version and checksum."""
+
+    file: str
+    source: str
+    licence: str
+    repository: str
+    commit: str
+    title: str | None = None
+    url: str | None = None
+    version: str | None = None
+    date: str | None = None
+    expansion_timestamp: str | None = None
+    expansion_version: str | None = None
+    sha256: str
+    concepts: int
+
+
+class Concept(_Frozen):
+    display: str
+    ingredients: list[str]
+    brands: list[str]
+    sets: list[str]
+
+
+class ValueSetVocabulary(_Frozen):
+    inputs: list[ValueSetInput]
+    roles: dict[str, IngredientRole]
+    unresolved: list[str]
+    concepts: dict[str, Concept]
+
+
+class NonOpioidInput(_Frozen):
+    file: str
+    sha256: str
+    entries: int
+
+
+class NonOpioidVocabulary(_Frozen):
+    input: NonOpioidInput
+    names: list[str]
+    rxnorm: dict[str, str]
+
+
+class Vocabulary(_Frozen):
+    """The generated vocabulary: value-set concepts and the known non-opioids."""
+
+    valuesets: ValueSetVocabulary
+    non_opioids: NonOpioidVocabulary
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({i.source for i in self.valuesets.inputs})
+
+
+NON_OPIOID_SOURCES: tuple[str, ...] = ("drugbank-open-vocabulary", "dner-2-0-9")
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Read and validate the generated vocabulary (cached); its sources must be registry ids."""
+    try:
+        vs = ValueSetVocabulary.model_validate(_read("vocabulary/valuesets.yaml"))
+        non = NonOpioidVocabulary.model_validate(_read("vocabulary/non_opioids.yaml"))
+    except (ValidationError, ValueError, KeyError, TypeError) as exc:
+        raise KnowledgeDataError(f"safety vocabulary: {exc}") from exc
+    voc = Vocabulary(valuesets=vs, non_opioids=non)
+    missing = registry().unknown([*voc.sources, *NON_OPIOID_SOURCES])
+    if missing:
+        raise KnowledgeDataError(f"safety vocabulary names unknown sources: {sorted(missing)}")
+    return voc
 
 
 class RuleDef(_Frozen):
@@ -198,4 +311,7 @@ def _entries(k: OpioidList, rules: RuleSet) -> list[tuple[str, _Entry | RuleDef]
     named += [(f"atc code {c}", e) for c, e in k.atc_codes.items()]
     named += [(f"ingredient {i.name}", i) for i in k.ingredients]
     named += [(f"look-alike {a.name}", a) for a in k.look_alikes]
+    named += [(f"brand {b.name}", b) for b in k.brand_names]
+    named += [(f"antagonist {a.name}", a) for a in k.antagonists]
+    named += [(f"confirm {c.name}", c) for c in k.confirm]
     return named
