@@ -11,6 +11,7 @@ from django.test import Client
 from ldnderm.web.accounts.models import User
 from ldnderm.web.registry.models import Patient
 from tests.web.registry.personas import Record, login
+from tests.web.registry.test_course_gate import COMPLETE
 
 pytestmark = pytest.mark.db
 
@@ -30,7 +31,12 @@ def test_a_clinician_runs_a_course_through_the_api(alice: User, mine: Record) ->
         c,
         "POST",
         "/api/v1/courses",
-        {"patient_id": pid, "condition_id": "psoriasis", "started_on": "2026-02-02"},
+        {
+            "patient_id": pid,
+            "condition_id": "psoriasis",
+            "started_on": "2026-02-02",
+            "profile": COMPLETE,
+        },
     )
     assert course.status_code == 201, course.content
     cid = course.json()["id"]
