@@ -56,6 +56,18 @@ def test_a_clinician_records_a_course_and_sees_the_chart(live_server: Any, page:
     page.click("text=Start a course")
     page.select_option("#id_condition_id", "hailey-hailey-disease")
     page.fill("#id_started_on", "2026-01-05")
+    # Every required fact answered (the form defaults to "not known", which holds the start).
+    for radio in (
+        "medications_status_1",
+        "allergies_status_1",
+        "procedures_status_1",
+        "opioid_use_disorder_history_2",
+        "pregnant_2",
+        "breastfeeding_2",
+    ):
+        page.check(f"#id_{radio}")
+    page.select_option("#id_hepatic", "normal")
+    page.select_option("#id_renal", "normal")
     page.click("text=Screen and propose a plan")
     page.wait_for_selector("#proposal h2:has-text('Screening')")
     assert "Proposed plan" in page.inner_text("#proposal")

@@ -55,3 +55,49 @@ def test_demo_if_empty_on_a_fresh_database_says_where_to_sign_in_and_with_what()
     assert f"Sign in at {url}" in again.output and "`ldnderm demo`" in again.output
     assert clinician.password == User.objects.get(pk=clinician.pk).password  # untouched
     assert (User.objects.count(), Patient.objects.count()) == counts
+
+
+def _course(family: str, mrn: str, profile: dict[str, object], stopped: bool = False) -> int:
+    import datetime as dt
+
+    from ldnderm.web.registry.models import ScreeningSnapshot, TreatmentCourse
+
+    clinic = Clinic.objects.get_or_create(name="Rescreen clinic", slug="rescreen")[0]
+    patient = Patient.objects.create(clinic=clinic, mrn=mrn, given_name="T", family_name=family)
+    course = TreatmentCourse.objects.create(
+        patient=patient,
+        condition_id="psoriasis",
+        started_on=dt.date(2026, 1, 5),
+        stopped_on=dt.date(2026, 2, 1) if stopped else None,
+    )
+    ScreeningSnapshot.objects.create(
+        course=course, profile=profile, verdict="ok", findings=[], knowledge_version="old-kb"
+    )
+    return course.pk
+
+
+def test_rescreen_lists_active_courses_whose_verdict_got_worse_and_stores_nothing() -> None:
+    from ldnderm.web.registry.models import ScreeningSnapshot
+    from tests.web.registry.test_course_gate import COMPLETE
+
+    # Stored as "ok" under an older knowledge base; the current one contraindicates oxycodone.
+    oxy = COMPLETE | {"as_of": "2026-01-05", "medications": [{"name": "oxycodone"}]}
+    worse = _course("Worse", "R-1", oxy)
+    _course("Same", "R-2", COMPLETE | {"as_of": "2026-01-05", "planned_dose_mg": 4.5})
+    _course("Stopped", "R-3", oxy, stopped=True)
+    before = list(ScreeningSnapshot.objects.values_list("verdict", "knowledge_version"))
+    runner = CliRunner()
+    result = runner.invoke(app, ["registry", "rescreen", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["rescreened"] == 2
+    assert [r["course_id"] for r in body["worse"]] == [worse]
+    row = body["worse"][0]
+    assert (row["old_verdict"], row["new_verdict"]) == ("ok", "contraindicated")
+    assert row["old_knowledge_version"] == "old-kb" and row["new_knowledge_version"] != "old-kb"
+    assert any(f["severity"] == "contraindicated" for f in row["new_findings"])
+    text = runner.invoke(app, ["registry", "rescreen"])
+    assert text.exit_code == 0
+    assert "re-screened 2 active courses; 1 got worse" in text.output
+    assert f"course {worse} " in text.output and "ok -> contraindicated" in text.output
+    assert list(ScreeningSnapshot.objects.values_list("verdict", "knowledge_version")) == before

@@ -1,4 +1,5 @@
-"""``ldnderm demo`` and ``ldnderm registry rescore``: the clinic registry from the command line.
+"""``ldnderm demo``, ``ldnderm registry rescore`` and ``ldnderm registry rescreen``: the clinic
+registry from the command line.
 
 Both reach Django only through ``ldnderm.web.registry.commands`` (imported on use).
 """
@@ -16,6 +17,7 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.add_typer(registry_app, name="registry")
     registry_app.command("rescore")(rescore)
+    registry_app.command("rescreen")(rescreen)
 
 
 LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
@@ -73,3 +75,33 @@ def rescore(
         typer.echo(json.dumps({"assessments": seen, "changed": changed}))
     else:
         typer.echo(f"rescored {seen} assessments; {changed} changed")
+
+
+def rescreen(
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+) -> None:
+    """Re-screen every active course's stored profile under the current knowledge base and list
+    the courses whose verdict got worse (old and new verdict and knowledge versions).
+
+    The stored facts and date are screened again unchanged, so only the knowledge differs. Stores
+    nothing (there is no flag that does): the screening snapshot stays the record of the start.
+    Exit 0 whatever is found.
+    """
+    from ldnderm.web.registry import commands
+
+    seen, rows = commands.rescreen()
+    if as_json:
+        typer.echo(json.dumps({"rescreened": seen, "worse": rows}, indent=2))
+        return
+    typer.echo(f"re-screened {seen} active courses; {len(rows)} got worse")
+    for r in rows:
+        typer.echo(
+            f"  course {r['course_id']} (patient {r['patient_id']}, clinic {r['clinic_id']}, "
+            f"{r['condition_id']}, started {r['started_on']}): {r['old_verdict']} -> "
+            f"{r['new_verdict']} (knowledge {r['old_knowledge_version']} -> "
+            f"{r['new_knowledge_version'] or 'n/a'})"
+        )
+        for f in r["new_findings"]:  # type: ignore[attr-defined]
+            typer.echo(f"    new: {f['severity']} {f['rule']}: {f['title']}")
+        if r["error"]:
+            typer.echo(f"    stored profile does not read: {r['error']}")

@@ -58,3 +58,28 @@ def test_registry_overviews_say_the_data_are_synthetic_and_not_evidence(
     page = login(alice).get(url).content.decode()
     assert "Synthetic data." in page
     assert "say nothing about whether naltrexone works" in page
+
+
+def _worsen(rec: Record) -> None:
+    """Make ``rec``'s stored screening "ok" for a profile the current knowledge contraindicates."""
+    snapshot = rec.course.screening
+    snapshot.profile = {"as_of": "2026-01-05", "medications": [{"name": "oxycodone"}]}
+    snapshot.save()
+
+
+def test_the_dashboard_lists_the_clinics_courses_whose_screening_got_worse(
+    alice: User, rita: User, mine: Record, canary: Record
+) -> None:
+    from ldnderm.web.audit.models import AuditEvent
+    from tests.web.registry.personas import CANARY
+
+    _worsen(mine)
+    _worsen(canary)
+    page = login(alice).get("/registry/").content.decode()
+    assert 'id="rescreen"' in page and mine.patient.family_name in page
+    assert "verdict-contraindicated" in page
+    assert CANARY not in page
+    event = AuditEvent.objects.get(user_id=alice.pk, action="list", detail__view="rescreen")
+    assert event.patient_id == mine.patient.pk
+    researcher = login(rita).get("/registry/").content.decode()
+    assert 'id="rescreen"' not in researcher and mine.patient.family_name not in researcher

@@ -33,6 +33,7 @@ from ldnderm.web.registry.models import (
 )
 from ldnderm.web.registry.routes import Access, access_of
 from tests.web.registry.personas import CANARY, Record, login
+from tests.web.registry.test_course_gate import COMPLETE
 
 pytestmark = pytest.mark.db
 
@@ -64,11 +65,13 @@ BODIES: dict[str, Callable[[Record], dict[str, Any]]] = {
         "patient_id": r.patient.pk,
         "condition_id": "psoriasis",
         "started_on": "2026-02-01",
+        "profile": COMPLETE,
     },
     "POST /api/v1/courses/preview": lambda r: {
         "patient_id": r.patient.pk,
         "condition_id": "psoriasis",
         "started_on": "2026-02-01",
+        "profile": COMPLETE,
     },
     "PATCH /api/v1/courses/{course_id}": lambda r: {
         "stopped_on": "2026-03-01",

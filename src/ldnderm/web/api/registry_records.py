@@ -130,12 +130,20 @@ def start_course(request: HttpRequest, payload: CourseIn) -> Status[TreatmentCou
 @courses.post("/preview", summary="Screen and propose a plan without starting")
 @declare("patient_data", patient_id=Patient)
 def preview_course(request: HttpRequest, payload: CourseIn) -> dict[str, Any]:
+    """The screening, and the plan only when the verdict lets one follow: a contraindication,
+    or a hold without a recorded reason (``hold_resolutions``), gives ``plan: null`` and the
+    ``reasons``."""
     proposal = course_service.propose(patient_scope(request), payload)
+    plan = proposal.plan
     return {
         "verdict": proposal.screening.verdict,
         "findings": proposal.screening.findings,
-        "plan": proposal.plan.as_json(),
+        "not_checked": proposal.screening.not_checked,
+        "plan": plan.as_json() if plan is not None else None,
         "blocked": proposal.blocked,
+        "reasons": proposal.reasons,
+        "unresolved_holds": [f["rule"] for f in proposal.unresolved_holds],
+        "contraindications": [f["rule"] for f in proposal.contraindications],
         "knowledge_version": proposal.screening.knowledge_version,
     }
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 from ldnderm.web.registry.inputs import Storable
 
@@ -52,6 +53,8 @@ class ScreeningOut(Schema):
     plan: dict[str, Any]
     knowledge_version: str
     taken_at: dt.datetime
+    not_checked: list[str] = Field(default_factory=list)
+    hold_resolutions: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class CourseOut(Schema):

@@ -30,6 +30,11 @@ class Screening:
     findings: list[dict[str, Any]]
     profile: dict[str, Any]
     knowledge_version: str
+    not_checked: list[str] = field(default_factory=list)
+    """The required facts the screen could not check (absent from the profile)."""
+
+    def with_severity(self, *severities: str) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f.get("severity") in severities]
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ def condition_names() -> dict[str, str]:
 def screen(profile: dict[str, Any], as_of: dt.date) -> Screening:
     """Screen a profile document (the JSON ``ldnderm screen`` reads) as of the start date.
 
+    ``Screening.profile`` is the document as given, with ``as_of`` set: absent facts stay absent
+    (unknown), so a later re-screen (``ldnderm registry rescreen``) reads the same facts.
     Raises InvalidInput (naming the field) for a malformed profile."""
     from ldnderm import safety
 
@@ -104,9 +111,47 @@ def screen(profile: dict[str, Any], as_of: dt.date) -> Screening:
     return Screening(
         verdict=result.verdict,
         findings=[f.model_dump(mode="json") for f in result.findings],
-        profile=parsed.model_dump(mode="json", exclude_defaults=True),
+        profile={**profile, "as_of": as_of.isoformat()},
         knowledge_version=result.knowledge_version,
+        not_checked=_not_checked(result, profile),
     )
+
+
+def rescreen(profile: dict[str, Any]) -> Screening:
+    """Screen a stored profile again under the current knowledge base (same facts, same
+    ``as_of``). Raises InvalidInput when the stored document no longer reads."""
+    from ldnderm import safety
+
+    result = safety.screen(safety.read_profile(profile))
+    return Screening(
+        verdict=result.verdict,
+        findings=[f.model_dump(mode="json") for f in result.findings],
+        profile=profile,
+        knowledge_version=result.knowledge_version,
+        not_checked=_not_checked(result, profile),
+    )
+
+
+def severity(verdict: str) -> int:
+    """How severe a verdict is (``ldnderm.safety.engine.SEVERITY_ORDER``; unknown text: 0)."""
+    from ldnderm.safety.engine import SEVERITY_ORDER
+
+    return SEVERITY_ORDER.get(verdict, 0)
+
+
+def _not_checked(result: Any, profile: dict[str, Any]) -> list[str]:
+    from ldnderm.web.screening.facts import not_checked
+
+    return not_checked(result, profile)
+
+
+def target_mg(plan: Plan) -> Decimal | None:
+    """The plan's target dose in mg/day (the planned dose the start is screened for)."""
+    raw = plan.detail.get("target_mg")
+    try:
+        return None if raw is None else Decimal(str(raw))
+    except ArithmeticError:
+        return None
 
 
 def plan(condition_id: str, protocol_id: str, start: dt.date) -> Plan:

@@ -1,4 +1,5 @@
-"""Registry commands for the CLI (``ldnderm demo``, ``ldnderm registry rescore``). The CLI
+"""Registry commands for the CLI (``ldnderm demo``, ``ldnderm registry rescore`` and
+``rescreen``). The CLI
 imports this module on use; it sets Django up itself."""
 
 from __future__ import annotations
@@ -21,3 +22,13 @@ def rescore(measure_id: str | None) -> tuple[int, int]:
     from ldnderm.web.registry.services.visits import rescore as run
 
     return run(measure_id)
+
+
+def rescreen() -> tuple[int, list[dict[str, object]]]:
+    """Every clinic's active courses re-screened; those whose verdict got worse. Stores nothing."""
+    runtime.setup()
+    from ldnderm.web.registry.models import TreatmentCourse
+    from ldnderm.web.registry.services.rescreen import worsened
+
+    seen, rows = worsened(TreatmentCourse.objects.all())
+    return seen, [w.as_json() for w in rows]

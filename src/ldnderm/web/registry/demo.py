@@ -107,7 +107,20 @@ def _patient(clinic: Clinic, n: int, rng: random.Random, today: dt.date) -> None
     )
     condition_id = CONDITIONS[n % len(CONDITIONS)]
     start = today - dt.timedelta(days=rng.randint(20, 300))
-    profile = {"sex": patient.sex, "age": start.year - (patient.birth_year or 1980)}
+    profile = {
+        "sex": patient.sex,
+        "age": start.year - (patient.birth_year or 1980),
+        # Every required fact stated (synthetic): an absent fact would screen as unknown.
+        "medications": [],
+        "allergies": [],
+        "hepatic": "normal",
+        "renal": "normal",
+        "planned_procedures": [],
+        "opioid_use_disorder_history": False,
+        "planned_dose_mg": 4.5,
+    }
+    if patient.sex == "female":
+        profile |= {"pregnant": False, "breastfeeding": False}
     screening = clinical.screen(profile, start)
     plan = clinical.plan(condition_id, "ldn-titration", start)
     responder = rng.random() < 0.6

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
+from ldnderm.web.screening import facts
 
 # HTML date inputs take ISO dates only; the en-gb default (dd/mm/yyyy) would show blank.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,29 +24,48 @@ class PatientForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-HEPATIC = [(v, v.replace("_", " ")) for v in ("normal", "mild", "moderate", "severe")]
-RENAL = [(v, v) for v in ("normal", "mild", "moderate", "severe", "dialysis")]
-TRISTATE = [("", "unknown"), ("no", "no"), ("yes", "yes")]
-
-
 class CourseForm(forms.Form):
-    """Start a course: the condition, the start date and the facts the screening asks for."""
+    """Start a course: the condition, the start date and the facts the screening asks for, each
+    answered explicitly ("not known" by default; an unanswered fact is left out of the profile,
+    so the screen reads it as unknown, never as "no")."""
 
     condition_id = forms.ChoiceField(label="Condition")
     protocol_id = forms.ChoiceField(label="Dosing protocol", required=False)
     started_on = forms.DateField(widget=DATE, initial=timezone.localdate)
-    pregnant = forms.ChoiceField(choices=TRISTATE, required=False)
-    breastfeeding = forms.ChoiceField(choices=TRISTATE, required=False)
-    hepatic = forms.ChoiceField(label="Liver function", choices=HEPATIC, initial="normal")
-    renal = forms.ChoiceField(label="Kidney function", choices=RENAL, initial="normal")
-    opioid_use_disorder_history = forms.BooleanField(
-        label="History of opioid use disorder", required=False
-    )
+    medications_status = facts.radio("Current or recent medicines", facts.MEDICATIONS)
     medications = forms.CharField(
-        label="Current medicines (one per line)",
+        label="Medicines (one per line)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
+    )
+    allergies_status = facts.radio("Allergies", facts.ALLERGIES)
+    allergies = forms.CharField(
+        label="Allergies (one per line)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    hepatic = forms.ChoiceField(label="Liver", choices=facts.HEPATIC, required=False)
+    renal = forms.ChoiceField(label="Kidney", choices=facts.RENAL, required=False)
+    procedures_status = facts.radio("Planned procedures", facts.PROCEDURES)
+    planned_procedures = forms.CharField(
+        label="Planned procedures (one per line)",
+        help_text="YYYY-MM-DD | description | opioids yes/no",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    opioid_use_disorder_history = facts.radio(
+        "History of opioid use disorder", facts.YES_NO_UNKNOWN
+    )
+    pregnant = facts.radio("Pregnant", facts.YES_NO_UNKNOWN)
+    breastfeeding = facts.radio("Breastfeeding", facts.YES_NO_UNKNOWN)
+
+    LISTS = (
+        ("medications_status", "medications"),
+        ("allergies_status", "allergies"),
+        ("procedures_status", "planned_procedures"),
     )
 
     def __init__(
@@ -60,19 +80,54 @@ class CourseForm(forms.Form):
         protocol_choices = [("", "the condition's default"), *protocols]
         self.fields["protocol_id"].choices = protocol_choices  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for status, text in self.LISTS:
+            listed = bool(_lines(data.get(text)))
+            if data.get(status) == "listed" and not listed:
+                self.add_error(text, "list at least one, or choose another answer")
+            elif data.get(status) != "listed" and listed:
+                self.add_error(status, "choose the listed answer, or clear the list")
+        return data
+
     def profile(self, patient: Patient) -> dict[str, Any]:
-        """The screening profile document (as ``ldnderm.safety`` reads it)."""
+        """The screening profile document (as ``ldnderm.safety`` reads it): answered facts only.
+        The planned dose is the plan's target (set by the service)."""
         c = self.cleaned_data
-        doc: dict[str, Any] = {"sex": patient.sex, "hepatic": c["hepatic"], "renal": c["renal"]}
+        doc: dict[str, Any] = {"sex": patient.sex}
         if patient.birth_year:
             doc["age"] = max(0, c["started_on"].year - patient.birth_year)
-        for flag in ("pregnant", "breastfeeding"):
-            if c[flag]:
-                doc[flag] = c[flag] == "yes"
-        doc["opioid_use_disorder_history"] = bool(c["opioid_use_disorder_history"])
-        names = [line.strip() for line in c["medications"].splitlines() if line.strip()]
-        doc["medications"] = [{"name": n[:120]} for n in names[:50]]
+        if c.get("medications_status"):
+            names = _lines(c.get("medications"))
+            doc["medications"] = [{"name": n[:120]} for n in names[:50]]
+        if c.get("allergies_status"):
+            doc["allergies"] = [a[:120] for a in _lines(c.get("allergies"))[:50]]
+        if c.get("procedures_status"):
+            doc["planned_procedures"] = [
+                _procedure(line) for line in _lines(c.get("planned_procedures"))[:20]
+            ]
+        for key in ("hepatic", "renal"):
+            if c.get(key):
+                doc[key] = c[key]
+        for key in ("opioid_use_disorder_history", "pregnant", "breastfeeding"):
+            answer = facts.tristate(c.get(key))
+            if answer is not None:
+                doc[key] = answer
         return doc
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _procedure(line: str) -> dict[str, Any]:
+    parts = [*(p.strip() for p in line.split("|")), "", ""]
+    proc: dict[str, Any] = {"date": parts[0]}
+    if parts[1]:
+        proc["description"] = parts[1][:200]
+    if parts[2]:
+        proc["opioid_analgesia_expected"] = parts[2].lower() not in ("no", "false", "n")
+    return proc
 
 
 class StopForm(forms.Form):

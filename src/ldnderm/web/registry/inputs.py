@@ -100,6 +100,22 @@ class PatientPatch(_In):
     _required = field_validator("given_name", "family_name", "sex", "notes")(_not_null)
 
 
+HOLD_REASON_MIN = 15
+"""The shortest reason accepted for resolving a hold finding (characters)."""
+
+
+class HoldResolution(_In):
+    """A clinician's recorded reason to start despite one ``hold`` finding (never a
+    contraindication: those cannot be overridden)."""
+
+    rule: str = Field(min_length=1, max_length=80, description="The hold finding's rule id.")
+    reason: str = Field(
+        min_length=HOLD_REASON_MIN,
+        max_length=1000,
+        description="Why the hold is resolved (stored with the screening and audited).",
+    )
+
+
 class CourseIn(_In):
     patient_id: RowId
     condition_id: str = Field(min_length=1, max_length=80)
@@ -108,7 +124,14 @@ class CourseIn(_In):
     profile: dict[str, Any] = Field(
         default_factory=dict,
         description="The screening profile as ``ldnderm screen`` reads it (age, sex, pregnant, "
-        "breastfeeding, hepatic, renal, medications, ...); validated by ldnderm.safety.",
+        "breastfeeding, hepatic, renal, medications, ...); validated by ldnderm.safety. An "
+        "absent fact is unknown; planned_dose_mg defaults to the plan's target dose.",
+    )
+    hold_resolutions: list[HoldResolution] = Field(
+        default_factory=list,
+        max_length=40,
+        description="One recorded reason per hold finding; without them a hold blocks the start. "
+        "A contraindication cannot be resolved.",
     )
 
 

@@ -96,6 +96,11 @@ class ScreeningSnapshot(models.Model):
     findings = models.JSONField(default=list)
     plan = models.JSONField(default=dict)
     knowledge_version = models.CharField(max_length=80)
+    not_checked = models.JSONField(default=list, blank=True)
+    """The required facts the screen could not check (unknown at the start)."""
+    hold_resolutions = models.JSONField(default=list, blank=True)
+    """``[{rule, reason, resolved_by, resolved_at}]``: the clinician's recorded reason for each
+    hold finding the course started despite (also in the audit trail)."""
 
     def __str__(self) -> str:
         return f"screening of course {self.course_id}: {self.verdict}"

@@ -1,5 +1,9 @@
 """The screening page: screen, then plan, then compound, calling the same domain functions as the
 CLI and the API. Nothing is stored; responses are ``no-store`` so a shared browser keeps no copy.
+
+A ``hold`` or ``contraindicated`` verdict stops what follows: no plan, no compounding order and
+no prescription text are computed or shown, only the verdict and its reasons. The facts the
+screen could not check are listed above the findings.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ldnderm.kernel.errors import InvalidInput, NotFound
+from ldnderm.web.screening import facts
 from ldnderm.web.screening.forms import LIST_FIELDS, ScreeningForm
 
 PLAN_FIELDS = {"condition", "start", "protocol", "target_mg"}
@@ -25,12 +30,15 @@ COMPOUND_FIELDS = {
 @never_cache
 @require_http_methods(["GET", "POST"])
 def screening(request: HttpRequest) -> HttpResponse:
-    """GET: the empty form. POST: findings with sources, then the plan and compounding order."""
+    """GET: the empty form. POST: findings with sources, then (unless the verdict is hold or
+    contraindicated) the plan and compounding order. POST ``add_medication``: one more row."""
     context: dict[str, Any] = {}
     form = ScreeningForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    screen_now = request.method == "POST" and "add_medication" not in request.POST
+    if screen_now and form.is_valid():
         context.update(_run(form))
     context["form"] = form
+    context["fact_labels"] = facts.FACT_LABELS
     response = render(request, "screening/screen.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -44,12 +52,20 @@ def _run(form: ScreeningForm) -> dict[str, Any]:
     if document is None:
         return out
     try:
-        out["result"] = safety.screen_document(document)
+        result = safety.screen_document(document)
     except InvalidInput as exc:
         _error(form, exc, "document" if form.cleaned_data.get("document") else None)
         return out
+    unchecked = facts.not_checked(result, document)
+    out["result"] = result
+    out["not_checked"] = [facts.FACT_LABELS.get(k, k) for k in unchecked]
+    out["verdict"] = facts.shown_verdict(result.verdict, unchecked)
     data = form.cleaned_data
-    if not (data.get("condition") and data.get("start")):
+    wants_plan = bool(data.get("condition") and data.get("start"))
+    if not facts.plan_allowed(result.verdict):
+        out["withheld"] = True
+        return out
+    if not wants_plan:
         return out
     request = {"condition": data["condition"], "start": data["start"].isoformat()}
     for key in ("protocol", "target_mg"):
@@ -71,12 +87,17 @@ def _run(form: ScreeningForm) -> dict[str, Any]:
 
 
 def _error(form: ScreeningForm, exc: InvalidInput, default: str | None) -> None:
-    """Show a domain error on the form field it names (``medications[1].end`` -> medications)."""
+    """Show a domain error on the form field it names (``medications[1].end`` -> that row)."""
     head = exc.path[0] if exc.path else ""
     name = str(head)
     if name == "plan" and len(exc.path) > 1:
         name = str(exc.path[1])
     name = COMPOUND_FIELDS.get(name, name)
+    if default is None and name == "medications" and len(exc.path) > 1:
+        index = exc.path[1] if isinstance(exc.path[1], int) else 0
+        key = str(exc.path[2]) if len(exc.path) > 2 else None
+        form.medication_row_error(index, key, exc.one_line())
+        return
     if default is None and (name in form.fields or name in LIST_FIELDS | PLAN_FIELDS):
         message = exc.one_line()
         if name in LIST_FIELDS and len(exc.path) > 1 and isinstance(exc.path[1], int):

@@ -6,14 +6,27 @@ not at all. Later steps are not recorded as doses in advance: a DoseChange recor
 patient was actually put on. :func:`planned_steps` sets the plan beside the recorded doses (the
 patient page shows it, and the dose form proposes the next step). Screening and the plan come
 from the domain (:mod:`ldnderm.web.registry.clinical` wraps ``ldnderm.safety`` and
-``ldnderm.dosing``); a ``contraindicated`` verdict blocks the start.
+``ldnderm.dosing``).
+
+The verdict gates the plan, in the pages and the API alike (:class:`Proposal`):
+
+* ``contraindicated`` blocks the start and cannot be overridden: a resolution naming a
+  contraindicated finding is refused (``hold_resolutions[i].rule``). It clears only when the facts
+  change and a new screen passes.
+* ``hold`` blocks the start unless the clinician resolves every hold finding with a recorded
+  reason (``hold_resolutions``); the reasons, who gave them and when are stored on the screening
+  snapshot and written to the audit trail with the start.
+* ``caution`` and ``ok`` let the plan through (the findings are shown above it).
+
+Unless the profile states ``planned_dose_mg``, the start is screened for the plan's target dose.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -23,44 +36,131 @@ from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.audit.log import Action
 from ldnderm.web.registry import clinical
 from ldnderm.web.registry.access import Scope
-from ldnderm.web.registry.inputs import CourseIn, CourseStopIn, DoseIn
+from ldnderm.web.registry.inputs import (
+    HOLD_REASON_MIN,
+    CourseIn,
+    CourseStopIn,
+    DoseIn,
+    HoldResolution,
+)
 from ldnderm.web.registry.models import DoseChange, Patient, ScreeningSnapshot, TreatmentCourse
 from ldnderm.web.registry.services.common import audit
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """What the clinician sees before confirming a start: screening and a dosing plan."""
+    """What the clinician sees before confirming a start: the screening, and the dosing plan
+    only when the verdict lets one follow (``plan`` is None otherwise)."""
 
     patient: Patient
     screening: clinical.Screening
-    plan: clinical.Plan
+    proposed: clinical.Plan
+    resolutions: list[HoldResolution] = field(default_factory=list)
+
+    @property
+    def contraindications(self) -> list[dict[str, Any]]:
+        return self.screening.with_severity("contraindicated")
+
+    @property
+    def holds(self) -> list[dict[str, Any]]:
+        return self.screening.with_severity("hold")
+
+    @property
+    def unresolved_holds(self) -> list[dict[str, Any]]:
+        resolved = {r.rule for r in self.resolutions}
+        return [f for f in self.holds if f.get("rule") not in resolved]
 
     @property
     def blocked(self) -> bool:
-        return self.screening.verdict == "contraindicated"
+        return bool(self.contraindications or self.unresolved_holds)
+
+    @property
+    def plan(self) -> clinical.Plan | None:
+        return None if self.blocked else self.proposed
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the plan is withheld: each blocking finding, most severe first."""
+        out = [f"contraindicated: {f['title']} ({f['rule']})" for f in self.contraindications]
+        out += [
+            f"hold, no recorded reason: {f['title']} ({f['rule']})" for f in self.unresolved_holds
+        ]
+        return out
 
 
 def propose(scope: Scope, data: CourseIn) -> Proposal:
-    """Screen the profile and propose a plan; writes nothing but the audit of the read."""
+    """Screen the profile and propose a plan; writes nothing but the audit of the read.
+
+    Raises InvalidInput naming ``hold_resolutions[i].rule`` for a resolution of a
+    contraindication (never allowed), of no hold finding, or of the same rule twice."""
     patient = scope.get(Patient, data.patient_id)
     clinical.check_condition(data.condition_id)
-    screening = clinical.screen(data.profile, data.started_on)
     plan = clinical.plan(data.condition_id, data.protocol_id, data.started_on)
+    profile = dict(data.profile)
+    target = clinical.target_mg(plan)
+    if profile.get("planned_dose_mg") is None and target is not None:
+        profile["planned_dose_mg"] = float(target)
+    screening = clinical.screen(profile, data.started_on)
+    _check_resolutions(screening, data.hold_resolutions)
     audit(scope, Action.READ, patient, view="course-proposal")
-    return Proposal(patient, screening, plan)
+    return Proposal(patient, screening, plan, list(data.hold_resolutions))
+
+
+def _check_resolutions(screening: clinical.Screening, resolutions: list[HoldResolution]) -> None:
+    severities = {f.get("rule"): f.get("severity") for f in screening.findings}
+    holds = sorted(r for r, s in severities.items() if s == "hold" and r)
+    seen: set[str] = set()
+    for i, item in enumerate(resolutions):
+        where = f"hold_resolutions[{i}].rule"
+        if severities.get(item.rule) == "contraindicated":
+            raise InvalidInput(
+                where,
+                f"{item.rule} is a contraindication; a contraindication cannot be overridden "
+                "(it clears only when the facts change and a new screen passes)",
+            )
+        if item.rule not in holds:
+            raise InvalidInput(
+                where,
+                f"no hold finding {item.rule!r} in this screening",
+                ", ".join(holds) or "none: nothing to resolve",
+            )
+        if item.rule in seen:
+            raise InvalidInput(where, f"{item.rule} is resolved twice")
+        seen.add(item.rule)
 
 
 def start_course(scope: Scope, data: CourseIn) -> TreatmentCourse:
     scope.require_prescriber()
     proposal = propose(scope, data)
-    if proposal.blocked:
-        raise InvalidInput("profile", "screening found a contraindication; the course cannot start")
+    if proposal.contraindications:
+        raise InvalidInput(
+            "profile",
+            "screening found a contraindication; the course cannot start and this cannot be "
+            "overridden: " + ", ".join(f["rule"] for f in proposal.contraindications),
+        )
+    if proposal.unresolved_holds:
+        raise InvalidInput(
+            "hold_resolutions",
+            "screening found a hold; record a reason for each hold finding to start: "
+            + ", ".join(f["rule"] for f in proposal.unresolved_holds),
+            f"[{{rule, reason}}], reason at least {HOLD_REASON_MIN} characters",
+        )
+    plan = proposal.proposed
+    resolved_at = timezone.now().isoformat()
+    resolutions = [
+        {
+            "rule": r.rule,
+            "reason": r.reason,
+            "resolved_by": scope.user.get_username(),
+            "resolved_at": resolved_at,
+        }
+        for r in proposal.resolutions
+    ]
     with transaction.atomic():
         course = TreatmentCourse.objects.create(
             patient=proposal.patient,
             condition_id=data.condition_id,
-            protocol_id=proposal.plan.protocol_id,
+            protocol_id=plan.protocol_id,
             started_on=data.started_on,
             created_by=scope.user,
         )
@@ -69,19 +169,27 @@ def start_course(scope: Scope, data: CourseIn) -> TreatmentCourse:
             profile=proposal.screening.profile,
             verdict=proposal.screening.verdict,
             findings=proposal.screening.findings,
-            plan=proposal.plan.as_json(),
+            plan=plan.as_json(),
             knowledge_version=proposal.screening.knowledge_version,
+            not_checked=proposal.screening.not_checked,
+            hold_resolutions=resolutions,
         )
-        first = proposal.plan.steps[0] if proposal.plan.steps else None
+        first = plan.steps[0] if plan.steps else None
         if first is not None:
             DoseChange.objects.create(
                 course=course,
                 changed_on=first.starts_on,
                 mg_per_day=first.mg_per_day,
-                formulation=proposal.plan.formulation,
+                formulation=plan.formulation,
                 note="first step of the proposed plan",
             )
-        audit(scope, Action.CREATE, course, verdict=proposal.screening.verdict)
+        audit(
+            scope,
+            Action.CREATE,
+            course,
+            verdict=proposal.screening.verdict,
+            hold_resolutions=[{"rule": r.rule, "reason": r.reason} for r in proposal.resolutions],
+        )
     return course
 
 

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from pydantic import ValidationError
 
 from ldnderm.kernel.errors import InvalidInput, NotFound
 from ldnderm.web.registry import clinical
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.forms import CourseForm, DoseForm, StopForm
-from ldnderm.web.registry.inputs import CourseIn, CourseStopIn, DoseIn
+from ldnderm.web.registry.inputs import (
+    HOLD_REASON_MIN,
+    CourseIn,
+    CourseStopIn,
+    DoseIn,
+    HoldResolution,
+)
 from ldnderm.web.registry.models import Patient, TreatmentCourse
 from ldnderm.web.registry.services import courses as service
 from ldnderm.web.registry.views.base import is_htmx, page
+from ldnderm.web.screening import facts
+
+RESOLVE = "resolve__"
+"""POST keys ``resolve__<rule>``: the clinician's reason for resolving that hold finding."""
 
 
 @page("patient_data", patient_id=Patient)
 def course_start(request: HttpRequest, scope: Scope, patient_id: int) -> HttpResponse:
-    """GET: the form. POST ``preview``: screening and plan. POST ``confirm``: start it."""
+    """GET: the form. POST ``preview``: screening, and the plan only when the verdict allows
+    (a hold needs a reason per finding, ``resolve__<rule>``). POST ``confirm``: start it."""
     patient = scope.get(Patient, patient_id)
     choices = [(c.id, c.name) for c in clinical.conditions()]
     form = CourseForm(request.POST or None, conditions=choices, protocols=clinical.protocols())
@@ -25,22 +37,54 @@ def course_start(request: HttpRequest, scope: Scope, patient_id: int) -> HttpRes
         "patient": patient,
         "form": form,
         "can_prescribe": scope.can_prescribe,
+        "reason_min": HOLD_REASON_MIN,
+        "fact_labels": facts.FACT_LABELS,
     }
     if request.method == "POST" and form.is_valid():
-        data = CourseIn(
-            patient_id=patient.pk,
-            condition_id=form.cleaned_data["condition_id"],
-            protocol_id=form.cleaned_data["protocol_id"],
-            started_on=form.cleaned_data["started_on"],
-            profile=form.profile(patient),
-        )
+        reasons = {
+            key[len(RESOLVE) :]: value.strip()
+            for key in request.POST
+            if key.startswith(RESOLVE) and (value := request.POST.get(key, "")).strip()
+        }
+        context["reasons_given"] = reasons
         try:
-            if "confirm" in request.POST:
+            data = CourseIn(
+                patient_id=patient.pk,
+                condition_id=form.cleaned_data["condition_id"],
+                protocol_id=form.cleaned_data["protocol_id"],
+                started_on=form.cleaned_data["started_on"],
+                profile=form.profile(patient),
+                hold_resolutions=[
+                    HoldResolution(rule=rule, reason=reason) for rule, reason in reasons.items()
+                ],
+            )
+        except ValidationError:
+            context["error"] = (
+                f"Each reason for resolving a hold needs at least {HOLD_REASON_MIN} characters."
+            )
+            data = CourseIn(
+                patient_id=patient.pk,
+                condition_id=form.cleaned_data["condition_id"],
+                protocol_id=form.cleaned_data["protocol_id"],
+                started_on=form.cleaned_data["started_on"],
+                profile=form.profile(patient),
+            )
+        try:
+            if "confirm" in request.POST and "error" not in context:
                 service.start_course(scope, data)
                 return redirect("registry:patient", patient_id=patient.pk)
-            context["proposal"] = service.propose(scope, data)
         except (InvalidInput, NotFound) as exc:
             context["error"] = str(exc)
+        try:
+            context["proposal"] = service.propose(scope, data)
+        except InvalidInput as exc:
+            context.setdefault("error", str(exc))
+            if data.hold_resolutions:  # a refused resolution: show the screen without any
+                context["proposal"] = service.propose(
+                    scope, data.model_copy(update={"hold_resolutions": []})
+                )
+        except NotFound as exc:
+            context.setdefault("error", str(exc))
         if is_htmx(request):
             return render(request, "registry/partials/proposal.html", context)
     return render(request, "registry/course_form.html", context)
