@@ -150,3 +150,18 @@ class TestClinicianReview:
     def test_50_mg_for_pruritus_is_one_step_not_a_titration(self) -> None:
         plan = dosing.plan("prurigo-nodularis", date(2026, 3, 29))
         assert [(s.dose_mg, s.end) for s in plan.steps] == [(Decimal(50), None)]
+
+
+@pytest.mark.parametrize(
+    ("condition", "target"), [("prurigo-nodularis", None), ("prurigo-nodularis", "150")]
+)
+def test_every_plan_of_50_mg_or_more_asks_for_baseline_and_periodic_liver_tests(
+    condition: str, target: str | None
+) -> None:
+    request = {"condition": condition, "start": "2026-03-02"}
+    if target:
+        request["target_mg"] = target
+    p = dosing.plan_from_json(request)
+    assert p.target_mg >= 50
+    assert "baseline" in p.labs and "periodically" in p.labs
+    assert {"lee-elston-2019", "livertox"} <= {s.id for s in p.sources}

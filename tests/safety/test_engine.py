@@ -153,18 +153,41 @@ REQUIRED = [
 ]
 
 
+MEDICINES = [
+    {"name": "metformin 500 mg"},
+    {"name": "clobetasol cream"},
+    {"name": "oxycodone 5 mg"},
+    {"name": "zorblaxin"},
+    {"name": "Tylenol #3"},
+    {"rxnorm": "99999999"},
+    {"rxnorm": "1049221"},
+    {"atc": "R05DA"},
+    {"name": "kratom"},
+    {"name": "cetirizine", "atc": "R06AE07"},
+]
+"""Known non-opioids, opioids by name and code, unknown names and codes, a mixed group."""
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     dropped=st.sets(st.sampled_from(REQUIRED)),
     sex=st.sampled_from(["female", "male", "other", "unknown", None]),
     age=st.one_of(st.none(), st.integers(min_value=0, max_value=110)),
+    medicines=st.lists(st.sampled_from(MEDICINES), max_size=4),
 )
-def test_ok_implies_every_required_fact_was_stated(
-    dropped: set[str], sex: str | None, age: int | None
+def test_ok_implies_every_fact_stated_and_every_medicine_recognised(
+    dropped: set[str], sex: str | None, age: int | None, medicines: list[dict[str, str]]
 ) -> None:
+    from ldnderm.safety.classify import classify
+    from ldnderm.safety.profile import read_profile
+
     doc = complete(**{key: None for key in dropped}, sex=sex, age=age)
+    if "medications" not in dropped:
+        doc["medications"] = medicines
     result = safety.screen_document(doc)
     if result.verdict == "ok":
+        for med in read_profile(doc).medications:
+            assert classify(med).kind == "non_opioid", med
         assert result.not_checked == []
         missing_pregnancy = dropped & {"pregnant", "breastfeeding"}
         assert not (dropped - missing_pregnancy)

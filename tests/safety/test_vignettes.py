@@ -21,6 +21,7 @@ OPIOID = "opioid-current-or-recent"
 XR_BUP = "buprenorphine-extended-release"
 MEDS_UNSTATED = "medications-not-stated"
 NOT_CHECKED = "facts-not-checked"
+UNRECOGNISED = "unrecognised-medication"
 
 
 VIGNETTES: list[tuple[str, dict[str, Any] | None, str, set[str]]] = [
@@ -63,7 +64,7 @@ VIGNETTES: list[tuple[str, dict[str, Any] | None, str, set[str]]] = [
     ("oral buprenorphine stopped 20 days ago", {"medications": [{"name": "buprenorphine 8 mg sublingual", "end": "2026-02-09"}]}, "ok", set()),
     ("Suboxone film stopped 20 days ago", {"medications": [{"name": "Suboxone 8/2 mg film", "end": "2026-02-09"}]}, "ok", set()),
     ("Butrans patch stopped 20 days ago", {"medications": [{"name": "Butrans 10 mcg/h patch", "end": "2026-02-09"}]}, "ok", set()),
-    ("Lupron Depot is not buprenorphine", {"medications": [{"name": "Lupron Depot 22.5 mg"}]}, "ok", set()),
+    ("Lupron Depot is not read as buprenorphine (but is not in the vocabulary)", {"medications": [{"name": "Lupron Depot 22.5 mg"}]}, "hold", {UNRECOGNISED}),
     # look-alikes and the loperamide decision
     ("dextromethorphan", {"medications": [{"name": "dextromethorphan syrup"}]}, "ok", set()),
     ("Robitussin DM in the antitussive group", {"medications": [{"name": "Robitussin DM", "atc": "R05DA"}]}, "ok", set()),
@@ -161,6 +162,39 @@ VIGNETTES: list[tuple[str, dict[str, Any] | None, str, set[str]]] = [
     ("depression coded F32.9", {"conditions": [{"code": "F32.9", "system": "icd10cm"}]}, "caution", {"depression"}),
     ("severe depression with suicidal ideation at 50 mg", {"planned_dose_mg": 50, "conditions": ["severe depression with suicidal ideation"]}, "hold", {"depression", "suicidality"}),
     ("suicidal ideation coded R45.851", {"conditions": [{"code": "R45.851", "system": "icd10cm"}]}, "hold", {"suicidality"}),
+    # illicit, atypical and international opioids, by name (the vocabulary's sources)
+    ("heroin", {"medications": [{"name": "heroin"}]}, "contraindicated", {OPIOID}),
+    ("diamorphine", {"medications": [{"name": "diamorphine 5 mg injection"}]}, "contraindicated", {OPIOID}),
+    ("pethidine", {"medications": [{"name": "pethidine 50 mg"}]}, "contraindicated", {OPIOID}),
+    ("meperidine", {"medications": [{"name": "meperidine"}]}, "contraindicated", {OPIOID}),
+    ("kratom", {"medications": [{"name": "kratom powder"}]}, "contraindicated", {OPIOID}),
+    ("mitragynine", {"medications": [{"name": "mitragynine"}]}, "contraindicated", {OPIOID}),
+    ("tianeptine", {"medications": [{"name": "tianeptine"}]}, "contraindicated", {OPIOID}),
+    ("laudanum", {"medications": [{"name": "laudanum"}]}, "contraindicated", {OPIOID}),
+    ("paregoric", {"medications": [{"name": "paregoric"}]}, "contraindicated", {OPIOID}),
+    ("isotonitazene", {"medications": [{"name": "isotonitazene"}]}, "contraindicated", {OPIOID}),
+    ("Ultracet (US)", {"medications": [{"name": "Ultracet"}]}, "contraindicated", {OPIOID}),
+    ("Tramacet (UK)", {"medications": [{"name": "Tramacet 37.5/325"}]}, "contraindicated", {OPIOID}),
+    ("Nurofen Plus (UK), by name despite its anti-inflammatory ATC code", {"medications": [{"name": "Nurofen Plus", "atc": "M01AE51"}]}, "contraindicated", {OPIOID}),
+    ("Solpadeine Max (UK)", {"medications": [{"name": "Solpadeine Max"}]}, "contraindicated", {OPIOID}),
+    ("Tylenol #4 (Canada)", {"medications": [{"name": "Tylenol #4"}]}, "contraindicated", {OPIOID}),
+    ("co-dydramol (UK)", {"medications": [{"name": "co-dydramol 10/500"}]}, "contraindicated", {OPIOID}),
+    ("Panadeine Forte (Australia)", {"medications": [{"name": "Panadeine Forte"}]}, "contraindicated", {OPIOID}),
+    ("Targin (oxycodone with naloxone)", {"medications": [{"name": "Targin 10/5"}]}, "contraindicated", {OPIOID}),
+    ("Xtampza ER", {"medications": [{"name": "Xtampza ER 9 mg"}]}, "contraindicated", {OPIOID}),
+    ("Kapanol (Australia)", {"medications": [{"name": "Kapanol 20 mg"}]}, "contraindicated", {OPIOID}),
+    ("Abstral", {"medications": [{"name": "Abstral 100 mcg"}]}, "contraindicated", {OPIOID}),
+    ("Subsys", {"medications": [{"name": "Subsys"}]}, "contraindicated", {OPIOID}),
+    ("Hycodan", {"medications": [{"name": "Hycodan"}]}, "contraindicated", {OPIOID}),
+    ("Tuzistra XR", {"medications": [{"name": "Tuzistra XR"}]}, "contraindicated", {OPIOID}),
+    ("Apadaz", {"medications": [{"name": "Apadaz"}]}, "contraindicated", {OPIOID}),
+    # coded only, and unknown medicines
+    ("oxycodone-paracetamol by RxNorm only (VSAC)", {"medications": [{"rxnorm": "1049221"}]}, "contraindicated", {OPIOID}),
+    ("unknown RxNorm code only", {"medications": [{"rxnorm": "99999999"}]}, "hold", {UNRECOGNISED}),
+    ("a medicine nobody has heard of", {"medications": [{"name": "zorblaxin 10 mg"}]}, "hold", {UNRECOGNISED}),
+    ("an unknown medicine stopped 30 days ago", {"medications": [{"name": "zorblaxin", "end": "2026-01-30"}]}, "ok", set()),
+    ("known non-opioids: metformin, atorvastatin, clobetasol, levothyroxine", {"medications": [{"name": "metformin 500 mg"}, {"name": "atorvastatin 20 mg"}, {"name": "clobetasol 0.05% cream"}, {"name": "levothyroxine 50 mcg"}]}, "ok", set()),
+    ("a known and an unknown ingredient in one name", {"medications": [{"name": "metformin and zorblaxin"}]}, "hold", {UNRECOGNISED}),
 ]  # fmt: skip
 
 
@@ -175,4 +209,4 @@ def test_vignette(label: str, extra: dict[str, Any] | None, verdict: str, rules:
 
 
 def test_there_are_at_least_120_vignettes() -> None:
-    assert len(VIGNETTES) >= 110
+    assert len(VIGNETTES) >= 120

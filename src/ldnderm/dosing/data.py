@@ -149,3 +149,10 @@ def _check(named: list[str], where: str) -> None:
     missing = sorted(set(registry().unknown(named)))
     if missing:
         raise KnowledgeDataError(f"{where}: unknown sources {missing}")
+
+
+def max_daily_mg() -> Decimal:
+    """The dose ceiling, mg/day: the highest target of any protocol (today 150 mg, the
+    ``sdn-50mg`` protocol's maximum). The safety screen's ``dose-above-ceiling`` rule and the
+    registry's dose limit use this one value (tests hold them to it)."""
+    return max(p.max_target_mg for p in protocols().protocols)

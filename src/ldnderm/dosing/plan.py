@@ -29,6 +29,11 @@ from ldnderm.safety.data import Source, cited
 MeasuresFrom = Literal["knowledge base", "dosing protocols"]
 
 
+LIVER_TESTS_FROM_MG = Decimal(50)
+"""From this target (mg/day) every plan carries baseline and periodic liver tests (the label's
+hepatotoxicity warning at standard doses; Lee & Elston 2019, LiverTox)."""
+
+
 class Step(_Frozen):
     """Take ``dose_mg`` daily from ``start`` to ``end`` inclusive (``end`` null: continue)."""
 
@@ -124,6 +129,12 @@ def plan(
     ids = [*proto.sources, *(default.sources if default.protocol == proto.id else [])]
     ids += [s for v in proto.visits for s in v.sources] + proto.lab_sources
     warnings = []
+    if target >= LIVER_TESTS_FROM_MG and "baseline" not in proto.labs:
+        warnings.append(
+            "Liver tests at baseline and periodically during treatment: hepatotoxicity is a "
+            f"warning at {LIVER_TESTS_FROM_MG} mg/day and above"
+        )
+        ids += ["lee-elston-2019", "livertox"]
     if default.protocol != proto.id:
         warnings.append(
             f"{proto.id} is not the default protocol for {condition_id}: its sources back the "

@@ -24,6 +24,7 @@ OpioidClass = Literal[
 ]
 Certainty = Literal["definite", "possible"]
 DoseBand = Literal["any", "low", "standard"]
+MedicationKind = Literal["opioid", "antagonist", "confirm_ingredient", "non_opioid", "unrecognised"]
 RequiredFact = Literal[
     "medications",
     "allergies",
@@ -122,6 +123,17 @@ class FactsNotStated(_Params):
     facts: list[RequiredFact] = Field(min_length=1)
 
 
+class MedicationClass(_Params):
+    """Medicines whose closed-world class (:func:`ldnderm.safety.classify.classify`) is one of
+    ``kinds``, in use, planned, or stopped fewer than ``within_days`` days ago."""
+
+    kind: Literal["medication_class"]
+    kinds: list[
+        Literal["opioid", "antagonist", "confirm_ingredient", "non_opioid", "unrecognised"]
+    ] = Field(min_length=1)
+    within_days: int = Field(ge=0)
+
+
 class DoseAbove(_Params):
     """A planned dose above ``mg`` (mg/day)."""
 
@@ -162,6 +174,7 @@ Trigger = Annotated[
     | Allergy
     | MedicationRecent
     | FactsNotStated
+    | MedicationClass
     | DoseAbove
     | ConditionCodeExcept,
     Field(discriminator="kind"),

@@ -27,6 +27,7 @@ from ldnderm.safety.trigger_params import (
     FactsNotStated,
     HepaticLevels,
     LabValue,
+    MedicationClass,
     MedicationName,
     MedicationRecent,
     OpioidUse,
@@ -194,6 +195,25 @@ def _facts_not_stated(p: Profile, t: FactsNotStated) -> list[str]:
     return [f"{fact}: not stated" for fact in t.facts if fact in missing]
 
 
+def _medication_class(p: Profile, t: MedicationClass) -> list[str]:
+    from ldnderm.safety.classify import classify
+
+    found = []
+    for i, med in enumerate(p.medications):
+        c = classify(med)
+        if c.kind not in t.kinds:
+            continue
+        status = _status(med.start, med.end, p.as_of)
+        if status is None:
+            assert med.end is not None
+            days = (p.as_of - med.end).days
+            if days >= t.within_days:
+                continue
+            status = f"stopped {med.end} ({days} days ago)"
+        found.append(f"medications[{i}]: {med.describe()} -> {c.kind.replace('_', ' ')}, {status}")
+    return found
+
+
 def _dose_above(p: Profile, t: DoseAbove) -> list[str]:
     dose = p.planned_dose_mg
     return (
@@ -229,6 +249,7 @@ TRIGGERS: dict[str, TriggerKind] = {
     "allergy": TriggerKind(Allergy, _allergy),
     "medication_recent": TriggerKind(MedicationRecent, _medication_recent),
     "facts_not_stated": TriggerKind(FactsNotStated, _facts_not_stated),
+    "medication_class": TriggerKind(MedicationClass, _medication_class),
     "dose_above": TriggerKind(DoseAbove, _dose_above),
     "condition_code_except": TriggerKind(ConditionCodeExcept, _condition_code_except),
 }

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
+from ldnderm.web.registry.models import MAX_DAILY_MG, AdverseEvent, Patient, TreatmentCourse
 
 _TEXT = 4000
 
@@ -143,7 +143,7 @@ class CourseStopIn(_In):
 
 class DoseIn(_In):
     changed_on: dt.date
-    mg_per_day: Decimal = Field(ge=0, le=50, max_digits=5, decimal_places=2)
+    mg_per_day: Decimal = Field(ge=0, le=MAX_DAILY_MG, max_digits=5, decimal_places=2)
     formulation: str = Field("", max_length=80)
     note: str = Field("", max_length=200)
 

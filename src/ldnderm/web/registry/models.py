@@ -1,6 +1,7 @@
 """Registry records. Invariants live in database constraints, not in pre-checks:
 MRN unique per clinic, adverse-event grade 1-5, a course stops on or after its start, doses are
-within 0-50 mg/day, and every patient is marked synthetic (this build holds demo data only).
+within 0 mg/day and the dose ceiling of ``ldnderm.dosing.data.max_daily_mg``, and every patient is
+marked synthetic (this build holds demo data only).
 
 Clinical ids (conditions, protocols, measures) are the knowledge base's string ids, not foreign
 keys: the knowledge base is versioned data, and a record keeps the id it was made with.
@@ -12,7 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from ldnderm.dosing.data import max_daily_mg
 from ldnderm.web.accounts.models import Clinic
+
+MAX_DAILY_MG = max_daily_mg()
+"""The dose ceiling (mg/day) the database enforces; a change in the dosing data needs a
+migration, which ``makemigrations --check`` in ``make test`` demands."""
 
 
 class Patient(models.Model):
@@ -119,7 +125,8 @@ class DoseChange(models.Model):
         ordering = ("changed_on", "id")
         constraints = (
             models.CheckConstraint(
-                condition=Q(mg_per_day__gte=0) & Q(mg_per_day__lte=50), name="dose_mg_0_to_50"
+                condition=Q(mg_per_day__gte=0) & Q(mg_per_day__lte=MAX_DAILY_MG),
+                name="dose_mg_within_ceiling",
             ),
         )
 
