@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -195,3 +198,48 @@ def test_ok_implies_every_fact_stated_and_every_medicine_recognised(
             assert sex == "male" or (age is not None and not 12 <= age <= 55)
     else:
         assert result.not_checked or result.findings
+
+
+def test_lab_values_are_shown_with_their_multiple_of_the_limit_and_no_verdict() -> None:
+    labs = [
+        {"name": "ALT", "value": 400, "unit": "U/L", "upper_limit": 40, "code": "1742-6"},
+        {"name": "eGFR", "value": 25, "unit": "mL/min/1.73m2"},
+    ]
+    result = safety.screen_document(complete(lab_values=labs))
+    assert result.verdict == "ok" and result.findings == []  # no sourced threshold exists
+    alt, egfr = result.lab_values
+    assert (alt.value, alt.times_upper_limit) == (Decimal(400), Decimal(10))
+    assert egfr.times_upper_limit is None
+
+
+def test_lab_values_name_the_field_at_fault() -> None:
+    import pytest
+
+    from ldnderm.kernel.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        safety.screen_document(complete(lab_values=[{"name": "ALT", "value": -1, "unit": "U/L"}]))
+    assert caught.value.field == "lab_values[0].value"
+
+
+def test_fhir_lab_values_reach_the_screen() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": "bili",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "1975-2"}]},
+                    "effectiveDateTime": "2026-02-20",
+                    "valueQuantity": {"value": 0.8, "unit": "mg/dL", "code": "mg/dL"},
+                    "referenceRange": [{"high": {"value": 1.2, "unit": "mg/dL"}}],
+                }
+            }
+        ],
+    }
+    result = safety.screen_document(bundle, as_of=date(2026, 3, 1))
+    (bili,) = result.lab_values
+    assert (bili.code, bili.value, bili.upper_limit) == ("1975-2", Decimal("0.8"), Decimal("1.2"))

@@ -152,7 +152,8 @@ VIGNETTES: list[tuple[str, dict[str, Any] | None, str, set[str]]] = [
     ("Contrave in use", {"medications": [{"name": "Contrave 8/90 mg"}]}, "hold", {"duplicate-naltrexone"}),
     ("Vivitrol two weeks ago", {"medications": [{"name": "Vivitrol 380 mg", "end": "2026-02-15"}]}, "hold", {"duplicate-naltrexone"}),
     ("Vivitrol 40 days ago", {"medications": [{"name": "Vivitrol 380 mg", "end": "2026-01-20"}]}, "ok", set()),
-    ("olanzapine-samidorphan", {"medications": [{"name": "Lybalvi 10/10 mg"}]}, "hold", {"duplicate-systemic-antagonist"}),
+    ("olanzapine-samidorphan", {"medications": [{"name": "Lybalvi 10/10 mg"}]}, "hold", {"duplicate-naltrexone"}),
+    ("naltrexone by RxNorm code only", {"medications": [{"rxnorm": "7243"}]}, "hold", {"duplicate-naltrexone"}),
     # the dose ceiling
     ("planned dose 500 mg", {"planned_dose_mg": 500}, "hold", {"dose-above-ceiling", "dose-above-daily-label"}),
     ("planned dose 151 mg", {"planned_dose_mg": 151}, "hold", {"dose-above-ceiling", "dose-above-daily-label"}),

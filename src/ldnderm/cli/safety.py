@@ -110,6 +110,18 @@ def _echo_screen(result: ScreenResult) -> None:
         _wrap(f"Source quality: {f.source_quality}.{why}", "  ")
         for src in f.sources:
             typer.echo(f"    source: {_cite(src)}")
+    if result.lab_values:
+        from ldnderm.safety.engine import LAB_NOTE
+
+        typer.echo("\nLab values")
+        for lab in result.lab_values:
+            limit = (
+                f" (upper limit {lab.upper_limit}; {lab.times_upper_limit} x)"
+                if lab.upper_limit
+                else ""
+            )
+            typer.echo(f"  {lab.name}: {lab.comparator or ''}{lab.value} {lab.unit}{limit}")
+        _wrap(LAB_NOTE, "  ")
     typer.echo(
         f"\n{len(result.rules_evaluated)} rules evaluated; knowledge {result.knowledge_version}"
     )

@@ -17,8 +17,13 @@ from pydantic import Field, field_serializer
 from ldnderm.kernel.model import Frozen as _Frozen
 from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import RuleDef, Severity, Source, load
-from ldnderm.safety.profile import Profile
+from ldnderm.safety.profile import LabResult, Profile
 from ldnderm.safety.triggers import evaluate
+
+LAB_NOTE = (
+    "Shown without a verdict: no label or guideline seen gives a threshold for starting or "
+    "stopping naltrexone on these values."
+)
 
 
 class _HasSeverity(Protocol):
@@ -69,6 +74,8 @@ class ScreenResult(_Frozen):
     profile_source: Literal["json", "fhir"] = "json"
     notes: list[str] = Field(default_factory=list)
     not_checked: list[str] = Field(default_factory=list)
+    lab_values: list[LabResult] = Field(default_factory=list)
+    """Laboratory values as given, shown without a verdict (:data:`LAB_NOTE`)."""
     """Required facts the profile did not state; the verdict is never ``ok`` while any is."""
 
     @field_serializer("planned_dose_mg")
@@ -102,6 +109,7 @@ def screen(profile: Profile, profile_source: Literal["json", "fhir"] = "json") -
         knowledge_version=knowledge_version(),
         profile_source=profile_source,
         not_checked=profile.unstated(),
+        lab_values=profile.lab_values,
     )
 
 

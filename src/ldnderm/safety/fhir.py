@@ -298,6 +298,18 @@ def profile_from_resources(resources: Iterable[Any], as_of: date | None = None) 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
+def _lab_document(v: LabValue) -> dict[str, Any]:
+    """A lab value as the JSON profile takes it (``lab_values`` item)."""
+    doc: dict[str, Any] = {"name": v.name, "value": str(v.value), "unit": v.unit, "code": v.code}
+    if v.reference_high is not None:
+        doc["upper_limit"] = str(v.reference_high)
+    if v.effective is not None:
+        doc["taken_on"] = v.effective.isoformat()
+    if v.comparator:
+        doc["comparator"] = v.comparator
+    return doc
+
+
 class _Reader:
     """One pass over the resources, collecting facts; :meth:`facts` assembles the result."""
 
@@ -589,6 +601,8 @@ class _Reader:
             self.labs,
             key=lambda v: (order.index(v.code), -(v.effective or date.min).toordinal()),
         )
+        if labs:
+            doc["lab_values"] = [_lab_document(v) for v in labs]
         return FhirFacts(document=doc, lab_values=labs, not_read=list(self.not_read))
 
     def _pregnant(self) -> bool | None:

@@ -61,7 +61,7 @@ LOW_DOSE_MAX_MG = Decimal(6)
 _KEYS = (
     "as_of", "age", "birth_date", "sex", "pregnant", "breastfeeding", "conditions", "medications",
     "allergies", "hepatic", "renal", "planned_procedures", "opioid_use_disorder_history",
-    "planned_dose_mg", "labs",
+    "planned_dose_mg", "labs", "lab_values",
 )  # fmt: skip
 
 
@@ -94,6 +94,26 @@ class Medication(_Frozen):
         return coded
 
 
+class LabResult(_Frozen):
+    """A laboratory value as reported: ``value`` in ``unit``, the lab's ``upper_limit`` (same
+    unit) when given. No threshold is applied to it: no label or guideline seen gives one."""
+
+    name: str
+    value: Decimal
+    unit: str
+    upper_limit: Decimal | None = None
+    taken_on: date | None = None
+    code: str | None = None
+    comparator: Literal["<", "<=", ">=", ">"] | None = None
+
+    @property
+    def times_upper_limit(self) -> Decimal | None:
+        """``value`` as a multiple of the upper limit (2 decimals), when the limit is given."""
+        if not self.upper_limit:
+            return None
+        return (self.value / self.upper_limit).quantize(Decimal("0.01"))
+
+
 class Procedure(_Frozen):
     date: date
     description: str = ""
@@ -118,6 +138,7 @@ class Profile(_Frozen):
     opioid_use_disorder_history: bool | None = None
     planned_dose_mg: Decimal | None = None
     labs: dict[str, str] = Field(default_factory=dict)
+    lab_values: list[LabResult] = Field(default_factory=list)
     stated: frozenset[str] = frozenset()
     """The keys the document gave (with a non-null value)."""
 
@@ -190,6 +211,7 @@ def read_profile(data: Any, as_of: date | None = None) -> Profile:
     fields["allergies"] = _each(doc, "allergies", r.string)
     fields["planned_procedures"] = _each(doc, "planned_procedures", _procedure)
     fields["labs"] = _labs(r.get(doc, "labs"))
+    fields["lab_values"] = _each(doc, "lab_values", _lab_result)
     fields["stated"] = frozenset(k for k in _KEYS if r.get(doc, k) is not r.MISSING)
     return Profile(**fields)
 
@@ -257,6 +279,26 @@ def _labs(value: Any) -> dict[str, str]:
         if raw is not r.MISSING:
             out[key] = r.choice(raw, r.join("labs", key), allowed)
     return out
+
+
+LAB_KEYS = ("name", "value", "unit", "upper_limit", "taken_on", "code", "comparator")
+COMPARATORS = ("<", "<=", ">=", ">")
+
+
+def _lab_result(value: Any, field: str) -> LabResult:
+    obj = r.as_object(value, field)
+    r.reject_unknown(obj, LAB_KEYS, field)
+    big = Decimal(10) ** 6
+    limit = _opt_in(obj, "upper_limit", field, lambda v, f: r.number(v, f, Decimal(0), big))
+    return LabResult(
+        name=r.string(r.get(obj, "name"), r.join(field, "name"), 60),
+        value=r.number(r.get(obj, "value"), r.join(field, "value"), Decimal(0), big),
+        unit=r.string(r.get(obj, "unit"), r.join(field, "unit"), 30),
+        upper_limit=limit,
+        taken_on=_opt_in(obj, "taken_on", field, r.date_value),
+        code=_opt_in(obj, "code", field, lambda v, f: r.string(v, f, 20)),
+        comparator=_opt_in(obj, "comparator", field, lambda v, f: r.choice(v, f, COMPARATORS)),
+    )
 
 
 def _opt_in(obj: Any, key: str, field: str, read: Any) -> Any:

@@ -13,6 +13,7 @@ from ldnderm.web.accounts.models import User
 from ldnderm.web.registry.inputs import CourseIn, DoseIn
 from ldnderm.web.registry.models import DoseChange, TreatmentCourse
 from ldnderm.web.registry.services import courses
+from tests.safety.profiles import complete
 from tests.web.registry.personas import Record, login
 from tests.web.registry.test_services import scope
 
@@ -22,7 +23,12 @@ START = dt.date(2026, 1, 5)
 
 @pytest.fixture
 def course(alice: User, mine: Record) -> TreatmentCourse:
-    data = CourseIn(patient_id=mine.patient.pk, condition_id="psoriasis", started_on=START)
+    data = CourseIn(
+        patient_id=mine.patient.pk,
+        condition_id="psoriasis",
+        started_on=START,
+        profile=complete(as_of=None),
+    )
     return courses.start_course(scope(alice), data)
 
 
