@@ -18,7 +18,7 @@ Writes, under ``src/ldnderm/data/safety/vocabulary/``:
   vocabulary, CC0, filtered to the DrugBank ids that drug-named-entity-recognition 2.0.9, MIT,
   links to a MedlinePlus or NHS page); without it the committed file is re-read and re-checked.
 
-Parsing of the RxNorm displays follows /work/notes/safety/extract_valuesets.py (research helper):
+Parsing of the RxNorm displays (as first worked out in the research for this vocabulary):
 components split on " / ", the strength ends an ingredient, salt words are stripped for the base
 name, strengthless displays are resolved against names learnt from displays with strengths, and
 brand-only concepts against the bracketed brands. Nothing is guessed: an unresolved concept keeps

@@ -56,7 +56,7 @@ asked about when the sex is not male."""
 
 LOW_DOSE_MAX_MG = Decimal(6)
 """Upper bound of the low-dose band: LDN is about 1-5 mg/day, some papers up to 6 mg
-(evidence.md, "How to read this file")."""
+(the dose bands of the evidence notes)."""
 
 _KEYS = (
     "as_of", "age", "birth_date", "sex", "pregnant", "breastfeeding", "conditions", "medications",
