@@ -478,10 +478,15 @@ def test_no_medication_records_leave_medications_unknown() -> None:
 
 
 def test_medication_records_state_medications_even_when_none_is_kept() -> None:
-    naltrexone = statement("active", medicationCodeableConcept={"text": "naltrexone 4.5 mg"})
-    assert doc(naltrexone)["medications"] == []
     assert doc(statement("not-taken"))["medications"] == []
     assert "medications" not in doc(statement("entered-in-error"))
+
+
+def test_naltrexone_already_taken_is_a_medicine_and_a_naltrexone_request_is_the_plan() -> None:
+    taken = statement("active", medicationCodeableConcept={"text": "naltrexone 4.5 mg"})
+    assert doc(taken)["medications"] == [{"name": "naltrexone 4.5 mg"}]
+    result = safety.screen_document(bundle(taken), as_of=AS_OF)
+    assert "duplicate-naltrexone" in {f.rule for f in result.findings}
 
 
 def test_a_completed_statement_ends_at_its_known_bound() -> None:

@@ -36,9 +36,11 @@ registry ids); the rules below are what the code does with them.
   only when one is found: an extract without a future procedure does not show that none is planned.
 - **MedicationStatement, MedicationRequest**: RxNorm and ATC codings and the name (from
   medicationCodeableConcept, or a referenced Medication contained in the resource or present in the
-  Bundle). A naltrexone record (RxNorm/ATC/name from ``data/interop/naltrexone.yaml``) is not a
-  co-medication: its dose becomes ``planned_dose_mg``. Skipped: entered-in-error, not-taken,
-  cancelled. Start: effectivePeriod.start, effectiveDateTime or authoredOn. End:
+  Bundle). A naltrexone MedicationRequest (RxNorm/ATC/name from ``data/interop/naltrexone.yaml``)
+  is the plan, not a co-medication: its dose becomes ``planned_dose_mg``. A naltrexone
+  MedicationStatement is naltrexone already taken, so it stays a medicine (duplicate therapy).
+  Skipped: entered-in-error, not-taken, cancelled. Start: effectivePeriod.start, effectiveDateTime
+  or authoredOn. End:
   effectivePeriod.end; for a *completed* or *stopped* record without one, effectiveDateTime (the day
   it was taken), else the statement's dateAsserted (the record says it had ended by then); when no
   such bound exists (e.g. a stopped MedicationRequest) the medicine is read as possibly current and
@@ -426,7 +428,7 @@ class _Reader:
             )
             med["name"] = f"not read: {name}"
         dosages = getattr(res, "dosage", None) or getattr(res, "dosageInstruction", None) or []
-        if _is_naltrexone(med):
+        if _is_naltrexone(med) and res.get_resource_type() == "MedicationRequest":
             dose = _dose_mg(dosages)
             if dose is not None and "planned_dose_mg" not in self.doc:
                 self.doc["planned_dose_mg"] = dose

@@ -157,6 +157,14 @@ class TestOrderSign:
         warning = next(c for c in items if c["indicator"] == "warning")
         assert warning["summary"].startswith("Hold naltrexone")
 
+    def test_ordering_naltrexone_while_already_on_extended_release_naltrexone_is_a_hold(
+        self,
+    ) -> None:
+        vivitrol = f.statement("Vivitrol 380 MG injection", "637213")
+        body = f.order_request("order-sign", prefetch_data=f.prefetch(statements=[vivitrol]))
+        holds = [c["summary"] for c in cards(body) if c["summary"].startswith("Hold naltrexone")]
+        assert len(holds) == 1 and "antagonist already in use" in holds[0]
+
     def test_surgery_in_two_months_gives_no_hold(self) -> None:
         body = f.order_request("order-sign", prefetch_data=f.prefetch(procedures=[f.surgery(60)]))
         assert not [c for c in cards(body) if c["summary"].startswith("Hold naltrexone")]

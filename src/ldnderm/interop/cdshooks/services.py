@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from ldnderm.interop.cdshooks.cards import CardFactory, CourseSummary
-from ldnderm.interop.cdshooks.fhirjson import JsonDict, bundle_resources
+from ldnderm.interop.cdshooks.fhirjson import JsonDict, bundle_resources, reference_of
 from ldnderm.interop.cdshooks.models import (
     Card,
     CdsResponse,
@@ -131,13 +131,16 @@ def _patient_view_cards(request: HookRequest, env: Environment) -> list[Card]:
     ctx = parse(PatientViewContext, request.context, "context")
     prefetched = resolve(request, PREFETCH, REQUIRED, env.fetcher)
     _check_patient(prefetched.data, ctx.patient_id)
+    current = active_naltrexone(prefetched.data)
     patient = assemble(
         as_of=env.today,
         patient_id=ctx.patient_id,
         prefetch=prefetched.data,
         missing=prefetched.missing,
+        # The naltrexone the patient is on is the therapy under review, not a duplicate of it.
+        exclude=[ref for r in current if (ref := reference_of(r))],
     )
-    on_naltrexone = bool(active_naltrexone(prefetched.data))
+    on_naltrexone = bool(current)
     course = env.courses(patient) if env.courses is not None else None
     factory = CardFactory(request.hook_instance)
     cards: list[Card] = []
