@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ldnderm import safety
 from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import load
+from ldnderm.safety.profile import PREGNANCY_FACTS, REQUIRED_FACTS
 from ldnderm.safety.trigger_params import parse_trigger as validate_trigger
 from ldnderm.safety.triggers import TRIGGERS
 from tests.safety.profiles import complete
@@ -143,17 +144,7 @@ def test_the_dose_ceiling_message_names_the_ceiling() -> None:
     assert "above 150 mg/day" in ceiling.text
 
 
-REQUIRED = [
-    "medications",
-    "allergies",
-    "hepatic",
-    "renal",
-    "planned_procedures",
-    "opioid_use_disorder_history",
-    "planned_dose_mg",
-    "pregnant",
-    "breastfeeding",
-]
+REQUIRED = [*REQUIRED_FACTS, *PREGNANCY_FACTS]
 
 
 MEDICINES = [

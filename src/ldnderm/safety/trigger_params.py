@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field, TypeAdapter, field_validator
 
 from ldnderm.kernel.model import Frozen
-from ldnderm.safety.profile import Hepatic, Renal
+from ldnderm.safety.profile import PREGNANCY_FACTS, REQUIRED_FACTS, Hepatic, Renal
 
 OpioidClass = Literal[
     "analgesic",
@@ -25,17 +25,6 @@ OpioidClass = Literal[
 Certainty = Literal["definite", "possible"]
 DoseBand = Literal["any", "low", "standard"]
 MedicationKind = Literal["opioid", "antagonist", "confirm_ingredient", "non_opioid", "unrecognised"]
-RequiredFact = Literal[
-    "medications",
-    "allergies",
-    "hepatic",
-    "renal",
-    "planned_procedures",
-    "opioid_use_disorder_history",
-    "planned_dose_mg",
-    "pregnant",
-    "breastfeeding",
-]
 
 
 class _Params(Frozen):
@@ -120,7 +109,15 @@ class FactsNotStated(_Params):
     ``facts`` that the profile did not state: unknown is reported, never read as "no"."""
 
     kind: Literal["facts_not_stated"]
-    facts: list[RequiredFact] = Field(min_length=1)
+    facts: list[str] = Field(min_length=1)
+
+    @field_validator("facts")
+    @classmethod
+    def _known(cls, facts: list[str]) -> list[str]:
+        unknown = sorted(set(facts) - set(REQUIRED_FACTS) - set(PREGNANCY_FACTS))
+        if unknown:
+            raise ValueError(f"not required facts: {unknown}")
+        return facts
 
 
 class MedicationClass(_Params):

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from ldnderm.safety.opioids import matcher, normalise
-from ldnderm.safety.profile import Profile
+from ldnderm.safety.profile import Medication, Profile
 from ldnderm.safety.trigger_params import (
     AgeBelow,
     Allergy,
@@ -163,15 +163,23 @@ def _medication_recent(p: Profile, t: MedicationRecent) -> list[str]:
     for i, med in enumerate(p.medications):
         if not med.name or not _has_any(med.name, targets):
             continue
-        status = _status(med.start, med.end, p.as_of)
-        if status is None:
-            assert med.end is not None
-            days = (p.as_of - med.end).days
-            if days >= t.within_days:
-                continue
-            status = f"stopped {med.end} ({days} days ago; window {t.within_days} days)"
-        found.append(f"medications[{i}]: {med.describe()}, {status}")
+        status = _recent(med, p.as_of, t.within_days)
+        if status is not None:
+            found.append(f"medications[{i}]: {med.describe()}, {status}")
     return found
+
+
+def _recent(med: Medication, as_of: date, within_days: int) -> str | None:
+    """How ``med`` stands: current, planned, or stopped fewer than ``within_days`` days ago;
+    ``None`` when it stopped earlier than that."""
+    status = _status(med.start, med.end, as_of)
+    if status is not None:
+        return status
+    assert med.end is not None
+    days = (as_of - med.end).days
+    if days >= within_days:
+        return None
+    return f"stopped {med.end} ({days} days ago; window {within_days} days)"
 
 
 def _current_or_planned(start: date | None, end: date | None, as_of: date) -> bool:
@@ -203,14 +211,10 @@ def _medication_class(p: Profile, t: MedicationClass) -> list[str]:
         c = classify(med)
         if c.kind not in t.kinds:
             continue
-        status = _status(med.start, med.end, p.as_of)
-        if status is None:
-            assert med.end is not None
-            days = (p.as_of - med.end).days
-            if days >= t.within_days:
-                continue
-            status = f"stopped {med.end} ({days} days ago)"
-        found.append(f"medications[{i}]: {med.describe()} -> {c.kind.replace('_', ' ')}, {status}")
+        status = _recent(med, p.as_of, t.within_days)
+        if status is not None:
+            kind = c.kind.replace("_", " ")
+            found.append(f"medications[{i}]: {med.describe()} -> {kind}, {status}")
     return found
 
 

@@ -3,7 +3,7 @@ a plan away from a ``hold`` or ``contraindicated`` verdict. Shared by the screen
 registry's course start.
 
 A fact left at "not known" is left out of the profile document: an absent key means unknown to
-``ldnderm.safety``, never "no" (docs: the issue 10 contract). Only answered facts are written.
+``ldnderm.safety``, never "no". Only answered facts are written.
 """
 
 from __future__ import annotations
@@ -12,17 +12,9 @@ from typing import Any
 
 from django import forms
 
-REQUIRED_FACTS = (
-    "medications",
-    "allergies",
-    "hepatic",
-    "renal",
-    "planned_procedures",
-    "opioid_use_disorder_history",
-    "planned_dose_mg",
-    "pregnant",
-    "breastfeeding",
-)
+from ldnderm.safety import profile
+
+REQUIRED_FACTS = (*profile.REQUIRED_FACTS, *profile.PREGNANCY_FACTS)
 """The required facts, in the order ``ScreenResult.not_checked`` lists them."""
 
 FACT_LABELS = {
