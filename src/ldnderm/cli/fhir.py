@@ -8,6 +8,8 @@ Django is set up), so the rest of the CLI never loads Django.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ldnderm.cli.io import print_json, read_json
@@ -50,9 +52,12 @@ def import_(
 
 @fhir_app.command("mrn-systems")
 def mrn_systems(
-    systems: list[str] = typer.Argument(
-        None, help="Identifier system URIs whose values are this clinic's MRN (replaces the list)."
-    ),
+    systems: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Identifier system URIs whose values are this clinic's MRN (replaces the list)."
+        ),
+    ] = None,
     clinic: str = typer.Option(
         None, "--clinic", help="Clinic slug or id (default: the only clinic)."
     ),
@@ -66,7 +71,7 @@ def mrn_systems(
 
     found = services.find_clinic(clinic)
     if systems or clear:
-        found.mrn_systems = [] if clear else identity.clean_systems(systems)
+        found.mrn_systems = [] if clear else identity.clean_systems(systems or [])
         found.save(update_fields=["mrn_systems"])
     print_json({"clinic": found.slug, "mrn_systems": found.mrn_systems})
 

@@ -2,8 +2,9 @@
 
 A Patient link is unique per (clinic, system, value); the link of any other resource is unique per
 (clinic, kind, patient, system, value), so the same identifier under two patients never shares a
-record. Importing a resource whose identifier is already linked creates nothing, and two concurrent imports of the same bundle
-cannot both create it (the loser's transaction rolls back and is retried, then finds the link).
+record. Importing a resource whose identifier is already linked creates nothing, and two
+concurrent imports of the same bundle cannot both create it (the loser's transaction rolls back
+and is retried, then finds the link).
 Export uses the linked identifier, so a record keeps the identity it came with.
 """
 

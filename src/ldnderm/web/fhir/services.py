@@ -5,8 +5,9 @@ natural keys under the unique constraints of :class:`FhirIdentifier`; a record a
 left alone). Which registry patient a FHIR Patient is follows :mod:`ldnderm.web.fhir.identity`:
 identifiers match by (system, value), never by value alone. The natural key of every other
 resource includes its patient. A record imported before and deleted since is reported under
-``deleted`` and not created again: deleted records are never resurrected silently. When two imports of the same bundle race, the loser hits the constraint, rolls back
-and is retried, and then finds everything linked. Every created row and every export is audited.
+``deleted`` and not created again: deleted records are never resurrected silently. When two
+imports of the same bundle race, the loser hits the constraint, rolls back and is retried, and
+then finds everything linked. Every created row and every export is audited.
 """
 
 from __future__ import annotations
@@ -185,9 +186,7 @@ class _Importer:
             )
         systems = identity.mrn_systems(self.clinic)
         in_mrn = [k for k in keys if k.system in systems and len(k.value) <= 40]
-        preferred = next((k for k in in_mrn if k in p.mr), None) or (
-            in_mrn[0] if in_mrn else p.key
-        )
+        preferred = next((k for k in in_mrn if k in p.mr), None) or (in_mrn[0] if in_mrn else p.key)
         if named:
             ((pk, by),) = named.items()
             patient = Patient.objects.get(pk=pk)
@@ -240,7 +239,7 @@ class _Importer:
     def _course(self, patient: Patient, c: CourseRecord) -> TreatmentCourse | None:
         link = self._link(Kind.COURSE, c.key, patient)
         if link is not None:
-            course = TreatmentCourse.objects.filter(pk=link.object_id, patient=patient).first()
+            course = TreatmentCourse.objects.filter(pk=link.object_id or 0, patient=patient).first()
             if course is None:
                 self._gone("MedicationStatement", c.key, link)
             else:
@@ -271,7 +270,7 @@ class _Importer:
     ) -> None:
         link = self._link(Kind.ASSESSMENT, a.key, patient)
         if link is not None:
-            if Assessment.objects.filter(pk=link.object_id, visit__patient=patient).exists():
+            if Assessment.objects.filter(pk=link.object_id or 0, visit__patient=patient).exists():
                 self.report.existing["Observation"] += 1
             else:
                 self._gone("Observation", a.key, link)
@@ -293,7 +292,7 @@ class _Importer:
     ) -> None:
         link = self._link(Kind.ADVERSE_EVENT, e.key, patient)
         if link is not None:
-            if AdverseEvent.objects.filter(pk=link.object_id, patient=patient).exists():
+            if AdverseEvent.objects.filter(pk=link.object_id or 0, patient=patient).exists():
                 self.report.existing["AdverseEvent"] += 1
             else:
                 self._gone("AdverseEvent", e.key, link)

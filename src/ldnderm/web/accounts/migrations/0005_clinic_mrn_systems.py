@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_api_token_expiry_revocation'),
+        ("accounts", "0004_api_token_expiry_revocation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clinic',
-            name='mrn_systems',
-            field=models.JSONField(blank=True, default=list, help_text='FHIR Identifier.system URIs under which an identifier value IS this clinic\'s MRN (a JSON list, e.g. ["urn:oid:1.2.3.4"]). Empty: an EHR identifier is matched to a registry patient only through an earlier FHIR import of that exact (system, value).', verbose_name='MRN identifier systems'),
+            model_name="clinic",
+            name="mrn_systems",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='FHIR Identifier.system URIs under which an identifier value IS this clinic\'s MRN (a JSON list, e.g. ["urn:oid:1.2.3.4"]). Empty: an EHR identifier is matched to a registry patient only through an earlier FHIR import of that exact (system, value).',
+                verbose_name="MRN identifier systems",
+            ),
         ),
     ]

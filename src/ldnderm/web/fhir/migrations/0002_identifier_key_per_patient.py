@@ -4,24 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_clinic_mrn_systems'),
-        ('fhir', '0001_initial'),
-        ('registry', '0003_dose_ceiling'),
+        ("accounts", "0005_clinic_mrn_systems"),
+        ("fhir", "0001_initial"),
+        ("registry", "0003_dose_ceiling"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='fhiridentifier',
-            name='fhir_identifier_unique',
+            model_name="fhiridentifier",
+            name="fhir_identifier_unique",
         ),
         migrations.AddConstraint(
-            model_name='fhiridentifier',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'patient')), fields=('clinic', 'kind', 'system', 'value'), name='fhir_identifier_patient_unique'),
+            model_name="fhiridentifier",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "patient")),
+                fields=("clinic", "kind", "system", "value"),
+                name="fhir_identifier_patient_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fhiridentifier',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'patient'), _negated=True), fields=('clinic', 'kind', 'patient', 'system', 'value'), name='fhir_identifier_record_unique'),
+            model_name="fhiridentifier",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "patient"), _negated=True),
+                fields=("clinic", "kind", "patient", "system", "value"),
+                name="fhir_identifier_record_unique",
+            ),
         ),
     ]
