@@ -150,3 +150,19 @@ def test_check_identities_finds_a_merged_patient(clinic: Clinic) -> None:
     assert any("under 2 systems" in p for p in findings[ann.pk].problems)
     assert "imported from 2 source patients" in findings[other.pk].problems
     assert not any("under 2 systems" in p for p in findings[other.pk].problems)
+
+
+def test_check_identities_finds_a_value_alone_match_of_an_older_import(clinic: Clinic) -> None:
+    from datetime import timedelta
+
+    ann = Patient.objects.create(clinic=clinic, mrn="123", given_name="A", family_name="Ann")
+    link = FhirIdentifier.objects.create(
+        clinic=clinic, kind="patient", system=INSURER, value="123", patient=ann
+    )
+    assert check_identities(clinic) == []  # linked at once: the import that created Ann
+    FhirIdentifier.objects.filter(pk=link.pk).update(created_at=ann.created_at + timedelta(days=3))
+    (finding,) = check_identities(clinic)
+    assert "matched by value alone" in finding.problems[0]
+    clinic.mrn_systems = [INSURER]  # the clinic says that system IS its MRN: no finding
+    clinic.save()
+    assert check_identities(clinic) == []

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from ldnderm.interop.fhir import terminology as t
@@ -84,6 +85,9 @@ def patients_named(clinic: Clinic, identifiers: Iterable[Key]) -> dict[int, list
 
 # -- check-identities ------------------------------------------------------------------------
 
+_SAME_IMPORT = timedelta(seconds=1)
+"""A patient link made this long after the patient: not the import that created the patient."""
+
 
 @dataclass
 class IdentityFinding:
@@ -108,15 +112,19 @@ class IdentityFinding:
 def check_identities(clinic: Clinic | None = None) -> list[IdentityFinding]:
     """Registry patients who hold identifiers of more than one system under one value, or who
     were imported from more than one source patient (more than one Patient link: each import of
-    a new source patient adds one; a source patient matched again adds none)."""
+    a new source patient adds one; a source patient matched again adds none), or whose one link
+    was matched to a patient entered before by the MRN value alone, under a system that is not
+    an MRN system of the clinic (what imports before the (system, value) rule did)."""
     rows = FhirIdentifier.objects.filter(kind=FhirIdentifier.Kind.PATIENT)
     if clinic is not None:
         rows = rows.filter(clinic=clinic)
     by_patient: dict[int, list[Key]] = {}
-    for patient_id, system, value in rows.order_by("patient_id", "id").values_list(
-        "patient_id", "system", "value"
+    linked_at: dict[Key, datetime] = {}
+    for patient_id, system, value, created_at in rows.order_by("patient_id", "id").values_list(
+        "patient_id", "system", "value", "created_at"
     ):
         by_patient.setdefault(patient_id, []).append(Key(system, value))
+        linked_at.setdefault(Key(system, value), created_at)
     patients = Patient.objects.select_related("clinic").in_bulk(list(by_patient))
     out: list[IdentityFinding] = []
     for patient_id, keys in sorted(by_patient.items()):
@@ -134,6 +142,19 @@ def check_identities(clinic: Clinic | None = None) -> list[IdentityFinding]:
                 )
         if len(keys) > 1:
             problems.append(f"imported from {len(keys)} source patients")
+        systems = mrn_systems(patient.clinic)
+        for key in keys:
+            # Earlier imports matched a registry patient entered before by MRN value alone.
+            if (
+                key.system not in systems
+                and key.value == patient.mrn
+                and linked_at[key] - patient.created_at > _SAME_IMPORT
+            ):
+                problems.append(
+                    f"matched by value alone: {key.system}|{key.value} was linked to a patient "
+                    f"entered before with registry MRN {patient.mrn!r}, and "
+                    f"{key.system} is not an MRN system of the clinic"
+                )
         if problems:
             out.append(
                 IdentityFinding(
