@@ -159,3 +159,39 @@ class TestInvalidInput:
     def test_a_patient_id_that_is_not_a_number_exits_2(self, ldnderm: Any) -> None:
         done = ldnderm("fhir", "export", "MRN-7")
         assert done.code == 2 and "patient_id" in done.stderr
+
+
+def test_mrn_systems_are_set_shown_and_cleared(
+    ldnderm: Any, clinics: tuple[Clinic, Clinic]
+) -> None:
+    done = ldnderm("fhir", "mrn-systems", "--clinic", "clinic-a", "urn:oid:1.2.3", "urn:oid:1.2.3")
+    assert done.code == 0, done.stderr
+    assert json.loads(done.stdout) == {"clinic": "clinic-a", "mrn_systems": ["urn:oid:1.2.3"]}
+    assert Clinic.objects.get(slug="clinic-a").mrn_systems == ["urn:oid:1.2.3"]
+    shown = ldnderm("fhir", "mrn-systems", "--clinic", "clinic-a")
+    assert json.loads(shown.stdout)["mrn_systems"] == ["urn:oid:1.2.3"]
+    assert ldnderm("fhir", "mrn-systems", "--clinic", "clinic-a", "--clear").code == 0
+    assert Clinic.objects.get(slug="clinic-a").mrn_systems == []
+    assert ldnderm("fhir", "mrn-systems", "--clinic", "clinic-a", "not a uri").code != 0
+
+
+def test_check_identities_lists_merged_patients(
+    ldnderm: Any, clinics: tuple[Clinic, Clinic]
+) -> None:
+    from ldnderm.web.fhir.models import FhirIdentifier
+
+    clean = ldnderm("fhir", "check-identities", "--json")
+    assert clean.code == 0 and json.loads(clean.stdout) == {"patients": []}
+    ann = Patient.objects.create(clinic=clinics[0], mrn="123", given_name="A", family_name="Ann")
+    for system in ("urn:oid:1.2.3", "http://insurer.example.org/member-id"):
+        FhirIdentifier.objects.create(
+            clinic=clinics[0], kind="patient", system=system, value="123", patient=ann
+        )
+    done = ldnderm("fhir", "check-identities", "--json")
+    assert done.code == 1
+    (found,) = json.loads(done.stdout)["patients"]
+    assert found["patient_id"] == ann.pk and found["clinic"] == "clinic-a"
+    assert len(found["identifiers"]) == 2 and len(found["problems"]) == 2
+    text = ldnderm("fhir", "check-identities", "--clinic", "clinic-a")
+    assert text.code == 1 and "under 2 systems" in text.stdout
+    assert ldnderm("fhir", "check-identities", "--clinic", "clinic-b").code == 0

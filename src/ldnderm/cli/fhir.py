@@ -1,10 +1,14 @@
-"""``ldnderm fhir import FILE [--clinic ID]`` and ``ldnderm fhir export PATIENT_ID``.
+"""``ldnderm fhir import FILE [--clinic ID]``, ``ldnderm fhir export PATIENT_ID``,
+``ldnderm fhir mrn-systems [--clinic ID] [SYSTEM...] [--clear]`` and
+``ldnderm fhir check-identities [--clinic ID] [--json]``.
 
 Both reach the database through :mod:`ldnderm.web.fhir.services` (imported on use, after
 Django is set up), so the rest of the CLI never loads Django.
 """
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
@@ -40,6 +44,63 @@ def import_(
     typer.echo(f"clinic {report['clinic']}: created {created}; already present: {existing}")
     for line in report["skipped"]:
         typer.echo(f"  skipped {line}")
+    for line in report["deleted"]:
+        typer.echo(f"  deleted since import {line}")
+    for line in report["notes"]:
+        typer.echo(f"  note {line}")
+
+
+@fhir_app.command("mrn-systems")
+def mrn_systems(
+    systems: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Identifier system URIs whose values are this clinic's MRN (replaces the list)."
+        ),
+    ] = None,
+    clinic: str = typer.Option(
+        None, "--clinic", help="Clinic slug or id (default: the only clinic)."
+    ),
+    clear: bool = typer.Option(False, "--clear", help="Remove every configured MRN system."),
+) -> None:
+    """Show or set the identifier systems whose values are the clinic's registry MRN."""
+    from ldnderm.web import runtime
+
+    runtime.setup()
+    from ldnderm.web.fhir import identity, services
+
+    found = services.find_clinic(clinic)
+    if systems or clear:
+        found.mrn_systems = [] if clear else identity.clean_systems(systems or [])
+        found.save(update_fields=["mrn_systems"])
+    print_json({"clinic": found.slug, "mrn_systems": found.mrn_systems})
+
+
+@fhir_app.command("check-identities")
+def check_identities(
+    clinic: str = typer.Option(None, "--clinic", help="Clinic slug or id (default: all)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+) -> None:
+    """List registry patients who may be two people merged: identifiers of more than one system
+    under one value, or imported from more than one source patient. Exit 1 when any is found."""
+    from ldnderm.web import runtime
+
+    runtime.setup()
+    from ldnderm.web.fhir import identity, services
+
+    scope = services.find_clinic(clinic) if clinic is not None else None
+    findings = identity.check_identities(scope)
+    if json_out:
+        print_json({"patients": [f.as_json() for f in findings]})
+    else:
+        if not findings:
+            typer.echo("no patient holds identifiers of more than one source")
+        for f in findings:
+            typer.echo(f"clinic {f.clinic} patient {f.patient_id} (MRN {f.mrn}):")
+            for problem in f.problems:
+                typer.echo(f"  {problem}")
+    if findings:
+        raise typer.Exit(1)
 
 
 @fhir_app.command("export")

@@ -12,6 +12,8 @@ from tests.interop.cdshooks import fixtures as f
 from tests.interop.cdshooks import keys as k
 
 PATH = "/cds-services/naltrexone-patient-view"
+MRN_SYSTEM = "urn:oid:1.2.36.146.595.217.0.1"
+"""The identifier system of the patient in the request fixture, configured as the clinic's."""
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +27,7 @@ def test_a_registry_course_is_shown_and_the_read_is_audited(client: Client, sett
     from ldnderm.web.audit.models import AuditEvent
     from ldnderm.web.registry.models import DoseChange, Patient, TreatmentCourse
 
-    clinic = Clinic.objects.create(name="Clinic A", slug="clinic-a")
+    clinic = Clinic.objects.create(name="Clinic A", slug="clinic-a", mrn_systems=[MRN_SYSTEM])
     Clinic.objects.create(name="Clinic B", slug="clinic-b")
     patient = Patient.objects.create(clinic=clinic, mrn="12345", given_name="A", family_name="B")
     course = TreatmentCourse.objects.create(
@@ -70,3 +72,60 @@ def test_a_course_in_another_clinic_is_not_shown(client: Client, settings: Any) 
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.json() == {"cards": []}
+
+
+def _patient_view(client: Client, identifiers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    request = f.patient_view_request()
+    for value in request["prefetch"].values():
+        if isinstance(value, dict) and value.get("resourceType") == "Patient":
+            value["identifier"] = identifiers
+    token = k.token(f"http://testserver{PATH}")
+    response = client.post(
+        PATH, request, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 200
+    cards: list[dict[str, Any]] = response.json()["cards"]
+    return [c for c in cards if c["indicator"] == "info"]
+
+
+@pytest.mark.db
+def test_an_insurer_member_id_does_not_match_the_registry_mrn(
+    client: Client, settings: Any
+) -> None:
+    from ldnderm.web.accounts.models import Clinic
+    from ldnderm.web.registry.models import DoseChange, Patient, TreatmentCourse
+
+    clinic = Clinic.objects.create(name="Clinic A", slug="clinic-a", mrn_systems=[MRN_SYSTEM])
+    patient = Patient.objects.create(clinic=clinic, mrn="12345", given_name="A", family_name="B")
+    course = TreatmentCourse.objects.create(
+        patient=patient, condition_id="L73.2", started_on=f.TODAY - timedelta(days=30)
+    )
+    DoseChange.objects.create(course=course, changed_on=course.started_on, mg_per_day=3)
+    settings.LDNDERM_CDS_ISSUERS = [{"iss": k.ISS, "jwks_url": k.JWKS_URL, "clinic": "clinic-a"}]
+
+    member = {"system": "http://insurer.example.org/member-id", "value": "12345"}
+    assert _patient_view(client, [member]) == []
+    assert _patient_view(client, [{"value": "12345"}]) == []  # no system: never a match
+    mrn = {"system": MRN_SYSTEM, "value": "12345"}
+    assert len(_patient_view(client, [member, mrn])) == 1
+
+
+@pytest.mark.db
+def test_without_a_configured_mrn_system_only_an_imported_identifier_matches(
+    client: Client, settings: Any
+) -> None:
+    from ldnderm.web.accounts.models import Clinic
+    from ldnderm.web.fhir.models import FhirIdentifier
+    from ldnderm.web.registry.models import Patient, TreatmentCourse
+
+    clinic = Clinic.objects.create(name="Clinic A", slug="clinic-a")
+    patient = Patient.objects.create(clinic=clinic, mrn="12345", given_name="A", family_name="B")
+    TreatmentCourse.objects.create(patient=patient, condition_id="L73.2", started_on=f.TODAY)
+    settings.LDNDERM_CDS_ISSUERS = [{"iss": k.ISS, "jwks_url": k.JWKS_URL, "clinic": "clinic-a"}]
+    ehr = {"system": "urn:oid:9.9.9", "value": "E-1"}
+    assert _patient_view(client, [{"system": MRN_SYSTEM, "value": "12345"}]) == []
+    FhirIdentifier.objects.create(
+        clinic=clinic, kind="patient", system="urn:oid:9.9.9", value="E-1", patient=patient
+    )
+    assert len(_patient_view(client, [ehr])) == 1
+    assert _patient_view(client, [{"system": "urn:oid:9.9.8", "value": "E-1"}]) == []

@@ -53,11 +53,26 @@ def _num(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _patient_identifiers(p: PatientRecord) -> list[Json]:
+    """The key first, then the other identifiers; each one exactly the (system, value) it was
+    stored with, typed MR only when it was so typed (or is a configured MRN system)."""
+    out: list[Json] = []
+    for key in dict.fromkeys((p.key, *p.identifiers)):
+        identifier: Json = {"system": key.system, "value": key.value}
+        if key in p.mr:
+            identifier["type"] = {
+                "coding": [{"system": t.IDENTIFIER_TYPE_SYSTEM, "code": t.MR}],
+                "text": "Medical record number",
+            }
+        out.append(identifier)
+    return out
+
+
 def patient_resource(p: PatientRecord) -> Json:
     out: Json = {
         "resourceType": "Patient",
         "id": resource_id("Patient", p.key),
-        "identifier": _identifier(p.key),
+        "identifier": _patient_identifiers(p),
         "name": [{"family": p.family_name, "given": [p.given_name]}],
         "gender": p.sex if p.sex in {"female", "male", "other"} else "unknown",
     }

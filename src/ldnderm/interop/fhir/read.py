@@ -11,9 +11,11 @@ AdverseEvent. Anything else, or a record the registry cannot hold (another medic
 the knowledge base does not know, an Observation without item responses), is listed in
 ``skipped`` with the reason.
 
-Natural keys: the first ``identifier`` with a system and a value. A resource without one is keyed
+Natural keys: the first ``identifier`` with a system and a value (for a Patient, the first typed
+MR in ``http://terminology.hl7.org/CodeSystem/v2-0203``, if any). An identifier is always the
+pair (system, value): a value without a system is never a key. A resource without one is keyed
 by a hash of its content (``urn:ldnderm:content-sha256``), so re-importing the same bundle still
-creates nothing new.
+creates nothing new. The importer keys every resource but the Patient under its patient too.
 """
 
 from __future__ import annotations
@@ -84,14 +86,29 @@ def read_bundle(data: Any) -> ParsedBundle:
     return reader.out
 
 
-def key_of(resource: Mapping[str, Any]) -> Key:
-    """The natural key of a resource (see the module docstring)."""
+def identifiers_of(resource: Mapping[str, Any]) -> list[tuple[Key, bool]]:
+    """Every identifier with a system and a value, in order, with whether it is typed MR."""
     identifiers = resource.get("identifier")
     if isinstance(identifiers, dict):
         identifiers = [identifiers]
+    out: list[tuple[Key, bool]] = []
     for identifier in identifiers or ():
+        if not isinstance(identifier, dict):
+            continue
         if identifier.get("system") and identifier.get("value"):
-            return Key(str(identifier["system"]), str(identifier["value"]))
+            mr = any(
+                c.get("system") == t.IDENTIFIER_TYPE_SYSTEM and c.get("code") == t.MR
+                for c in codings(identifier.get("type"))
+            )
+            out.append((Key(str(identifier["system"]), str(identifier["value"])), mr))
+    return out
+
+
+def key_of(resource: Mapping[str, Any]) -> Key:
+    """The natural key of a resource (see the module docstring)."""
+    identifiers = identifiers_of(resource)
+    if identifiers:
+        return identifiers[0][0]
     content = {k: v for k, v in resource.items() if k not in {"id", "meta", "text"}}
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     return Key(HASH_SYSTEM, f"{resource.get('resourceType')}-{digest[:32]}")
@@ -130,7 +147,9 @@ class _Reader:
     # -- resources ---------------------------------------------------------------------------------
 
     def _Patient(self, r: Json, where: str) -> None:
-        key = key_of(r)
+        identifiers = identifiers_of(r)
+        mr = frozenset(k for k, typed in identifiers if typed)
+        key = next((k for k, typed in identifiers if typed), None) or key_of(r)
         names = r.get("name") or [{}]
         given = (names[0].get("given") or [""])[0]
         birth = str(r.get("birthDate") or "")
@@ -140,6 +159,8 @@ class _Reader:
             family_name=str(names[0].get("family") or "")[:100],
             birth_year=int(birth[:4]) if len(birth) >= 4 else None,
             sex=str(r["gender"]) if r.get("gender") in _SEX else "unknown",
+            identifiers=tuple(k for k, _typed in identifiers),
+            mr=mr,
         )
         self.patient_keys[id(r)] = key
         self.out.patients.append(record)

@@ -23,11 +23,16 @@ class Key:
 
 @dataclass(frozen=True)
 class PatientRecord:
+    """A patient. ``key`` is the preferred identifier (the first typed MR, else the first with a
+    system and a value); ``identifiers`` are all of them in order, ``mr`` those typed MR."""
+
     key: Key
     given_name: str
     family_name: str
     birth_year: int | None = None
     sex: str = "unknown"
+    identifiers: tuple[Key, ...] = ()
+    mr: frozenset[Key] = frozenset()
 
 
 @dataclass(frozen=True)

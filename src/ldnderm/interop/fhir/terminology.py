@@ -31,6 +31,11 @@ AE_RELATEDNESS_SYSTEM = "urn:ldnderm:ae-relatedness"
 AE_ACTION_EXT = "urn:ldnderm:fhir:ae-action-taken"
 AE_RESOLVED_EXT = "urn:ldnderm:fhir:ae-resolved"
 STOP_REASON_SYSTEM = "urn:ldnderm:course-stop-reason"
+IDENTIFIER_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0203"
+"""HL7 v2 table 0203 (identifier type), as used by R4 ``Identifier.type``."""
+MR = "MR"
+"""Identifier type "Medical record number" (v2-0203#MR, as profiled by the AU Base and NHS
+medical-record-number identifier profiles)."""
 CONDITION_ID_SYSTEM = "urn:ldnderm:condition"
 """Local code: the knowledge-base condition id, sent beside the ICD-10-CM code."""
 

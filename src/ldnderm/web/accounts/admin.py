@@ -38,4 +38,9 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 admin.site.register(User, ClinicUserAdmin)
-admin.site.register(Clinic)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "slug", "mrn_systems")
+    fields = ("name", "slug", "mrn_systems")

@@ -33,6 +33,19 @@ class Clinic(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    mrn_systems = models.JSONField(
+        "MRN identifier systems",
+        default=list,
+        blank=True,
+        help_text=(
+            "FHIR Identifier.system URIs under which an identifier value IS this clinic's MRN "
+            '(a JSON list, e.g. ["urn:oid:1.2.3.4"]). Empty: an EHR identifier is matched to a '
+            "registry patient only through an earlier FHIR import of that exact (system, value)."
+        ),
+    )
+    """Identifier systems whose values are this clinic's registry MRN (see
+    :func:`ldnderm.web.fhir.identity.mrn_systems`); set in the admin or with
+    ``ldnderm fhir mrn-systems``."""
 
     class Meta:
         ordering = ("name",)

@@ -27,20 +27,26 @@ def course_lookup(
 ) -> CourseLookup:
     """A look-up of the active course of the EHR patient in the clinic ``clinic_slug``.
 
-    The EHR patient is matched to a registry patient by MRN: any ``Patient.identifier`` value.
+    The EHR patient is matched to a registry patient by (system, value), never by value alone
+    (:mod:`ldnderm.web.fhir.identity`): an identifier linked by an earlier FHIR import, or one in
+    an MRN system of the clinic whose value is the registry MRN. When the identifiers name two
+    registry patients, none is shown.
     """
 
     def lookup(patient: PatientData) -> CourseSummary | None:
+        from ldnderm.interop.fhir.records import Key
+        from ldnderm.web.accounts.models import Clinic
+        from ldnderm.web.fhir.identity import patients_named
         from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse
 
-        values = [value for _system, value in patient.identifiers]
-        if not values:
+        keys = [Key(system, value) for system, value in patient.identifiers if system and value]
+        clinic = Clinic.objects.filter(slug=clinic_slug).first()
+        if not keys or clinic is None:
             return None
-        match = (
-            Patient.objects.filter(clinic__slug=clinic_slug, mrn__in=values).order_by("pk").first()
-        )
-        if match is None:
+        named = patients_named(clinic, keys)
+        if len(named) != 1:
             return None
+        match = Patient.objects.get(pk=next(iter(named)))
         course = (
             TreatmentCourse.objects.filter(patient=match, stopped_on__isnull=True)
             .order_by("-started_on")

@@ -1,8 +1,10 @@
 """FHIR identifiers of registry records: the natural keys that make imports idempotent.
 
-One row per (clinic, kind, system, value), under a unique constraint: importing a resource whose
-identifier is already linked creates nothing, and two concurrent imports of the same bundle
-cannot both create it (the loser's transaction rolls back and is retried, then finds the link).
+A Patient link is unique per (clinic, system, value); the link of any other resource is unique per
+(clinic, kind, patient, system, value), so the same identifier under two patients never shares a
+record. Importing a resource whose identifier is already linked creates nothing, and two
+concurrent imports of the same bundle cannot both create it (the loser's transaction rolls back
+and is retried, then finds the link).
 Export uses the linked identifier, so a record keeps the identity it came with.
 """
 
@@ -37,7 +39,14 @@ class FhirIdentifier(models.Model):
         ordering = ("id",)
         constraints = (
             models.UniqueConstraint(
-                fields=["clinic", "kind", "system", "value"], name="fhir_identifier_unique"
+                fields=["clinic", "kind", "system", "value"],
+                condition=models.Q(kind="patient"),
+                name="fhir_identifier_patient_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "kind", "patient", "system", "value"],
+                condition=~models.Q(kind="patient"),
+                name="fhir_identifier_record_unique",
             ),
         )
         indexes = (models.Index(fields=["patient", "kind"], name="fhir_identifier_patient"),)

@@ -1,13 +1,18 @@
 """Import a FHIR Bundle into a clinic, and export a patient as a Bundle.
 
 Import is atomic (one transaction: all of the bundle or nothing) and idempotent (identifiers are
-natural keys under the unique constraint of :class:`FhirIdentifier`; a record already linked is
-left alone). When two imports of the same bundle race, the loser hits the constraint, rolls back
-and is retried, and then finds everything linked. Every created row and every export is audited.
+natural keys under the unique constraints of :class:`FhirIdentifier`; a record already linked is
+left alone). Which registry patient a FHIR Patient is follows :mod:`ldnderm.web.fhir.identity`:
+identifiers match by (system, value), never by value alone. The natural key of every other
+resource includes its patient. A record imported before and deleted since is reported under
+``deleted`` and not created again: deleted records are never resurrected silently. When two
+imports of the same bundle race, the loser hits the constraint, rolls back and is retried, and
+then finds everything linked. Every created row and every export is audited.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +36,7 @@ from ldnderm.interop.fhir.records import (
 from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.fhir import identity
 from ldnderm.web.fhir.models import FhirIdentifier
 from ldnderm.web.registry.access import object_type_of
 from ldnderm.web.registry.models import (
@@ -53,6 +59,9 @@ class ImportReport:
     created: Counter[str] = field(default_factory=Counter)
     existing: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    """Records imported before and deleted from the registry since: not created again."""
+    notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +69,8 @@ class ImportReport:
             "created": dict(sorted(self.created.items())),
             "existing": dict(sorted(self.existing.items())),
             "skipped": self.skipped,
+            "deleted": self.deleted,
+            "notes": self.notes,
         }
 
 
@@ -120,7 +131,7 @@ class _Importer:
             conditions = {c.key: c for c in parsed.conditions.get(p.key, [])}
             for c in conditions.values():
                 self._condition(patient, c)
-            courses: dict[Key, TreatmentCourse] = {}
+            courses: dict[Key, TreatmentCourse | None] = {}
             for c in parsed.courses.get(p.key, []):
                 courses[c.key] = self._course(patient, c)
             for a in parsed.assessments.get(p.key, []):
@@ -130,9 +141,9 @@ class _Importer:
 
     # -- links --------------------------------------------------------------------------------
 
-    def _link(self, kind: str, key: Key) -> FhirIdentifier | None:
+    def _link(self, kind: str, key: Key, patient: Patient) -> FhirIdentifier | None:
         return FhirIdentifier.objects.filter(
-            clinic=self.clinic, kind=kind, system=key.system, value=key.value
+            clinic=self.clinic, kind=kind, patient=patient, system=key.system, value=key.value
         ).first()
 
     def _new_link(
@@ -152,32 +163,65 @@ class _Importer:
         self.report.created[kind] += 1
         record(self.actor, Action.CREATE, object_type_of(obj), obj.pk, patient.pk, via="fhir")
 
+    def _gone(self, resource: str, key: Key, link: FhirIdentifier) -> None:
+        self.report.deleted.append(
+            f"{resource} {key.system}|{key.value}: imported on {link.created_at:%Y-%m-%d} and "
+            "deleted from the registry since; not created again"
+        )
+
     # -- records ------------------------------------------------------------------------------
 
     def _patient(self, p: PatientRecord) -> Patient:
-        link = self._link(Kind.PATIENT, p.key)
-        if link is not None:
-            self.report.existing["Patient"] += 1
-            return link.patient
-        mrn = p.key.value[:40]
-        patient = Patient.objects.filter(clinic=self.clinic, mrn=mrn).first()
-        if patient is None:
-            patient = Patient.objects.create(
-                clinic=self.clinic,
-                mrn=mrn,
-                given_name=p.given_name,
-                family_name=p.family_name,
-                birth_year=p.birth_year,
-                sex=p.sex,
+        keys = (p.key, *p.identifiers)
+        named = identity.patients_named(self.clinic, keys)
+        if len(named) > 1:
+            which = "; ".join(
+                f"patient {pk} by " + ", ".join(f"{k.system}|{k.value}" for k in by)
+                for pk, by in sorted(named.items())
             )
-            self._created("Patient", patient, patient)
-        else:
+            raise InvalidInput(
+                "Patient.identifier",
+                f"the identifiers of Patient {p.key.system}|{p.key.value} name "
+                f"{len(named)} registry patients ({which}); nothing was merged or imported",
+            )
+        systems = identity.mrn_systems(self.clinic)
+        in_mrn = [k for k in keys if k.system in systems and len(k.value) <= 40]
+        preferred = next((k for k in in_mrn if k in p.mr), None) or (in_mrn[0] if in_mrn else p.key)
+        if named:
+            ((pk, by),) = named.items()
+            patient = Patient.objects.get(pk=pk)
             self.report.existing["Patient"] += 1
-        self._new_link(Kind.PATIENT, p.key, patient, patient.pk)
+            if not any(self._link(Kind.PATIENT, k, patient) for k in by):
+                self._new_link(Kind.PATIENT, preferred, patient, patient.pk, mr=preferred in p.mr)
+            return patient
+        if preferred.system in systems:
+            mrn = preferred.value
+        else:
+            mrn = _foreign_mrn(preferred)
+            self.report.notes.append(
+                f"Patient {preferred.system}|{preferred.value}: its system is not an MRN system "
+                f"of clinic {self.clinic.slug}, so the registry MRN is {mrn!r}"
+            )
+        if Patient.objects.filter(clinic=self.clinic, mrn=mrn).exists():
+            raise InvalidInput(
+                "Patient.identifier",
+                f"registry MRN {mrn!r} is held by another patient; "
+                f"Patient {preferred.system}|{preferred.value} was not imported",
+            )
+        patient = Patient.objects.create(
+            clinic=self.clinic,
+            mrn=mrn,
+            given_name=p.given_name,
+            family_name=p.family_name,
+            birth_year=p.birth_year,
+            sex=p.sex,
+        )
+        self._created("Patient", patient, patient)
+        self._new_link(Kind.PATIENT, preferred, patient, patient.pk, mr=preferred in p.mr)
         return patient
 
     def _condition(self, patient: Patient, c: ConditionRecord) -> None:
-        if self._link(Kind.CONDITION, c.key) is not None:
+        if self._link(Kind.CONDITION, c.key, patient) is not None:
             self.report.existing["Condition"] += 1
             return
         self._new_link(
@@ -192,11 +236,15 @@ class _Importer:
         )
         self.report.created["Condition"] += 1
 
-    def _course(self, patient: Patient, c: CourseRecord) -> TreatmentCourse:
-        link = self._link(Kind.COURSE, c.key)
-        if link is not None and link.object_id is not None:
-            self.report.existing["MedicationStatement"] += 1
-            return TreatmentCourse.objects.get(pk=link.object_id, patient=patient)
+    def _course(self, patient: Patient, c: CourseRecord) -> TreatmentCourse | None:
+        link = self._link(Kind.COURSE, c.key, patient)
+        if link is not None:
+            course = TreatmentCourse.objects.filter(pk=link.object_id or 0, patient=patient).first()
+            if course is None:
+                self._gone("MedicationStatement", c.key, link)
+            else:
+                self.report.existing["MedicationStatement"] += 1
+            return course
         course = TreatmentCourse.objects.create(
             patient=patient,
             condition_id=c.condition_id,
@@ -218,10 +266,14 @@ class _Importer:
         return course
 
     def _assessment(
-        self, patient: Patient, a: AssessmentRecord, courses: dict[Key, TreatmentCourse]
+        self, patient: Patient, a: AssessmentRecord, courses: dict[Key, TreatmentCourse | None]
     ) -> None:
-        if self._link(Kind.ASSESSMENT, a.key) is not None:
-            self.report.existing["Observation"] += 1
+        link = self._link(Kind.ASSESSMENT, a.key, patient)
+        if link is not None:
+            if Assessment.objects.filter(pk=link.object_id or 0, visit__patient=patient).exists():
+                self.report.existing["Observation"] += 1
+            else:
+                self._gone("Observation", a.key, link)
             return
         course = courses.get(a.course_key) if a.course_key else None
         visit = Visit.objects.filter(patient=patient, visit_date=a.taken_on, course=course).first()
@@ -236,10 +288,14 @@ class _Importer:
         self._created("Observation", assessment, patient)
 
     def _adverse_event(
-        self, patient: Patient, e: AdverseEventRecord, courses: dict[Key, TreatmentCourse]
+        self, patient: Patient, e: AdverseEventRecord, courses: dict[Key, TreatmentCourse | None]
     ) -> None:
-        if self._link(Kind.ADVERSE_EVENT, e.key) is not None:
-            self.report.existing["AdverseEvent"] += 1
+        link = self._link(Kind.ADVERSE_EVENT, e.key, patient)
+        if link is not None:
+            if AdverseEvent.objects.filter(pk=link.object_id or 0, patient=patient).exists():
+                self.report.existing["AdverseEvent"] += 1
+            else:
+                self._gone("AdverseEvent", e.key, link)
             return
         event = AdverseEvent.objects.create(
             patient=patient,
@@ -255,6 +311,13 @@ class _Importer:
         self._created("AdverseEvent", event, patient)
 
 
+def _foreign_mrn(key: Key) -> str:
+    """A registry MRN for a patient whose identifier is not in an MRN system of the clinic: never
+    the bare value (which an MRN of the clinic could equal), but ``fhir-<digest>-<value>``."""
+    digest = hashlib.sha256(f"{key.system}|{key.value}".encode()).hexdigest()[:10]
+    return f"fhir-{digest}-{key.value}"[:40]
+
+
 # -- export ------------------------------------------------------------------------------------
 
 
@@ -263,8 +326,14 @@ def export_patient(patient: Patient, actor: Actor | None = None) -> dict[str, An
     slug = patient.clinic.slug
     links: dict[tuple[str, int | None], Key] = {}
     condition_links: dict[str, FhirIdentifier] = {}
+    patient_keys: list[Key] = []
+    mr_keys: set[Key] = set()
     for link in FhirIdentifier.objects.filter(patient=patient).order_by("id"):
         links.setdefault((link.kind, link.object_id), Key(link.system, link.value))
+        if link.kind == Kind.PATIENT:
+            patient_keys.append(Key(link.system, link.value))
+            if link.data.get("mr"):
+                mr_keys.add(Key(link.system, link.value))
         if link.kind == Kind.CONDITION and link.data.get("condition_id"):
             condition_links.setdefault(str(link.data["condition_id"]), link)
 
@@ -292,6 +361,8 @@ def export_patient(patient: Patient, actor: Actor | None = None) -> dict[str, An
             family_name=patient.family_name,
             birth_year=patient.birth_year,
             sex=patient.sex,
+            identifiers=tuple(patient_keys),
+            mr=frozenset(mr_keys),
         ),
         conditions=tuple(conditions.values()),
         courses=tuple(
