@@ -204,7 +204,7 @@ class CardFactory:
         lines = ["The screen ran on the data that could be read; what is listed was not checked."]
         for finding in unknown:
             lines += ["", f"**{_md(finding.title)}:** {_md(finding.message)}"]
-            lines += [f"- {_md(_evidence_text(e))}" for e in finding.evidence]
+            lines += [f"- {_md(e)}" for e in finding.evidence]  # "hepatic: not stated"
         if unreadable:
             lines += ["", "**Data that could not be read:**"]
             lines += [f"- {_md(k)}: {_md(why)}" for k, why in unreadable.items()]
