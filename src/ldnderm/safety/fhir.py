@@ -45,9 +45,10 @@ registry ids); the rules below are what the code does with them.
   it was taken), else the statement's dateAsserted (the record says it had ended by then), else the
   start (effectivePeriod.start or authoredOn, so a request completed in 2019 is not current), and
   ``not_read`` says that the stop date was estimated; when no date at all exists the medicine is
-  read as possibly current and ``not_read`` says so. ``dispenseRequest.validityPeriod`` is never read as a stop date (it bounds
-  dispensing, not taking). A record whose medicine cannot be read is kept as an entry named ``"not
-  read: <Type>/<id>"`` so the screen cannot pass it silently (an unrecognised medication is a hold).
+  read as possibly current and ``not_read`` says so. ``dispenseRequest.validityPeriod`` is never
+  read as a stop date (it bounds dispensing, not taking). A record whose medicine cannot be read is
+  kept as an entry named ``"not read: <Type>/<id>"`` so the screen cannot pass it silently (an
+  unrecognised medication is a hold).
   ``medications`` is stated (possibly empty) when the Bundle holds any medication record that is not
   entered-in-error, and absent (unknown) when it holds none.
 - **AllergyIntolerance** (not refuted or entered-in-error): the substance text. ``allergies`` is
