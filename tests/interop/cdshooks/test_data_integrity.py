@@ -242,6 +242,17 @@ class TestMedicationReference:
         data["medicationRequests"] = f.searchset(OXY_MEDICATION)
         assert any("oxycodone" in s for s in self.critical(data))
 
+    def test_patient_view_sees_naltrexone_in_an_included_medication(self) -> None:
+        ldn = {
+            "resourceType": "Medication",
+            "id": "med-ldn",
+            "code": {"coding": [{"system": f.RXNORM, "code": "7243", "display": "naltrexone"}]},
+        }
+        data = f.prefetch(statements=[by_reference("Medication/med-ldn"), OXYCODONE])
+        data["medicationRequests"] = f.searchset(ldn)
+        items = cards(f.patient_view_request(data))
+        assert any("oxycodone" in s for s in summaries(items, "critical"))
+
     def test_a_display_only_reference_is_classified(self) -> None:
         data = f.prefetch(statements=[by_reference("Medication/elsewhere", "oxycodone 5 mg")])
         assert any("oxycodone" in s for s in self.critical(data))

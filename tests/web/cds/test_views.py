@@ -250,3 +250,14 @@ class TestFeedback:
         body["feedback"][0]["overrideReason"] = {"userComment": "Patient confirmed no opioids."}
         assert post(client, self.PATH, body).status_code == 200
         assert CardFeedback.objects.get().user_comment == "Patient confirmed no opioids."
+
+
+def test_an_operation_outcome_in_a_required_key_gets_412_naming_it(client: Client) -> None:
+    data = f.prefetch()
+    data["medicationStatements"] = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "exception"}],
+    }
+    response = post(client, SELECT, f.order_request(prefetch_data=data))
+    assert response.status_code == 412
+    assert "medicationStatements" in response.json()["issue"][0]["diagnostics"]

@@ -168,13 +168,14 @@ def assemble(
 def active_naltrexone(prefetch: Mapping[str, Any]) -> list[JsonDict]:
     """Active naltrexone MedicationRequests and MedicationStatements in the prefetch data."""
     found = []
+    included = medication_index(prefetch.values())
     for container in prefetch.values():
         for resource in bundle_resources(container):
             if resource.get("resourceType") not in _MED_TYPES:
                 continue
             if resource.get("status") not in {"active", "intended", "on-hold"}:
                 continue
-            if match_concept(medication_concept(resource, container)) is not None:
+            if match_concept(medication_concept(resource, container, included)) is not None:
                 found.append(resource)
     return found
 
