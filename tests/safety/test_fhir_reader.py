@@ -502,7 +502,7 @@ def test_a_completed_statement_ends_at_its_known_bound() -> None:
     assert doc(ended)["medications"][0]["end"] == "2026-01-31"
 
 
-def test_a_stopped_record_without_a_stop_date_is_possibly_current_and_reported() -> None:
+def test_a_stopped_record_without_a_stop_date_ends_on_its_authored_date_and_says_so() -> None:
     request = {
         "resourceType": "MedicationRequest",
         "id": "mr",
@@ -514,7 +514,28 @@ def test_a_stopped_record_without_a_stop_date_is_possibly_current_and_reported()
         "dispenseRequest": {"validityPeriod": {"start": "2025-06-01", "end": "2025-07-01"}},
     }
     got = facts(request)
-    assert got.document["medications"] == [{"name": "oxycodone", "start": "2025-06-01"}]
+    # Issue 11: a stopped or completed record uses its effective or authored date; the
+    # validityPeriod (dispensing) is not a stop date.
+    assert got.document["medications"] == [
+        {"name": "oxycodone", "start": "2025-06-01", "end": "2025-06-01"}
+    ]
+    assert got.not_read == [
+        "MedicationRequest/mr: status stopped but no stop date; read as ended on its start or "
+        "authored date 2025-06-01"
+    ]
+
+
+def test_a_stopped_record_without_any_date_is_possibly_current_and_reported() -> None:
+    request = {
+        "resourceType": "MedicationRequest",
+        "id": "mr",
+        "status": "stopped",
+        "intent": "order",
+        "subject": SUBJECT,
+        "medicationCodeableConcept": {"text": "oxycodone"},
+    }
+    got = facts(request)
+    assert got.document["medications"] == [{"name": "oxycodone"}]
     assert got.not_read == [
         "MedicationRequest/mr: status stopped but no stop date; read as possibly current"
     ]

@@ -41,7 +41,7 @@ def card(
         response = cdshooks.run(target.id, body, cdshooks.Environment(today=day))
     except cdshooks.PrefetchUnavailable as exc:
         raise InvalidInput(
-            "prefetch", f"missing {', '.join(exc.keys)} (offline: no fetch)"
+            "prefetch", f"missing {', '.join(exc.keys)} (offline: no fetch): {exc.reason}"
         ) from exc
     document = cdshooks.dump(response)
     if json_out:

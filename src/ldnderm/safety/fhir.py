@@ -42,11 +42,13 @@ registry ids); the rules below are what the code does with them.
   Skipped: entered-in-error, not-taken, cancelled. Start: effectivePeriod.start, effectiveDateTime
   or authoredOn. End:
   effectivePeriod.end; for a *completed* or *stopped* record without one, effectiveDateTime (the day
-  it was taken), else the statement's dateAsserted (the record says it had ended by then); when no
-  such bound exists (e.g. a stopped MedicationRequest) the medicine is read as possibly current and
-  ``not_read`` says so. ``dispenseRequest.validityPeriod`` is never read as a stop date (it bounds
-  dispensing, not taking). A record whose medicine cannot be read is kept as an entry named ``"not
-  read: <Type>/<id>"`` so the screen cannot pass it silently (an unrecognised medication is a hold).
+  it was taken), else the statement's dateAsserted (the record says it had ended by then), else the
+  start (effectivePeriod.start or authoredOn, so a request completed in 2019 is not current), and
+  ``not_read`` says that the stop date was estimated; when no date at all exists the medicine is
+  read as possibly current and ``not_read`` says so. ``dispenseRequest.validityPeriod`` is never
+  read as a stop date (it bounds dispensing, not taking). A record whose medicine cannot be read is
+  kept as an entry named ``"not read: <Type>/<id>"`` so the screen cannot pass it silently (an
+  unrecognised medication is a hold).
   ``medications`` is stated (possibly empty) when the Bundle holds any medication record that is not
   entered-in-error, and absent (unknown) when it holds none.
 - **AllergyIntolerance** (not refuted or entered-in-error): the substance text. ``allergies`` is
@@ -467,7 +469,15 @@ class _Reader:
         end = _day(period.end) if period is not None else None
         start = start or _day(taken) or _day(getattr(res, "authoredOn", None))
         if end is None and res.status in _ENDED:
+            # The last day the record shows: the day taken, the day the statement was made,
+            # else the day it started or was authored (it ended on or after that day).
             bound = _day(taken) or _day(getattr(res, "dateAsserted", None))
+            if bound is None and start is not None:
+                bound = start
+                self.not_read.append(
+                    f"{name}: status {res.status} but no stop date; read as ended on its start "
+                    f"or authored date {start}"
+                )
             if bound is not None and (start is None or bound >= start):
                 end = bound
             else:

@@ -58,3 +58,14 @@ def test_an_unknown_hook_exits_2(tmp_path: Path) -> None:
     result = ldnderm("cds", "card", write(tmp_path, {"hook": "encounter-start"}))
     assert result.returncode == 2
     assert "hook" in result.stderr
+
+
+def test_an_operation_outcome_in_a_required_key_exits_2_naming_the_key(tmp_path: Path) -> None:
+    data = f.prefetch()
+    data["medicationStatements"] = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "exception", "diagnostics": "timed out"}],
+    }
+    result = ldnderm("cds", "card", write(tmp_path, f.order_request(prefetch_data=data)))
+    assert result.returncode == 2
+    assert "medicationStatements" in result.stderr and "OperationOutcome" in result.stderr

@@ -45,11 +45,13 @@ def test_a_registry_course_is_shown_and_the_read_is_audited(client: Client, sett
     )
     assert response.status_code == 200
     cards = response.json()["cards"]
-    # The EHR states no liver or kidney facts, so a "not checked" warning comes with the course.
+    # The EHR states no liver or kidney facts, so the one incomplete warning comes with the course.
     assert sorted(c["indicator"] for c in cards) == ["info", "warning"]
     card = next(c for c in cards if c["indicator"] == "info")
     assert "3 mg/day" in card["summary"]
-    assert card["source"]["url"] == f"http://testserver/registry/patients/{patient.pk}/"
+    # The patient's registry page is a link, not the card's source (source.url is no drill-down).
+    assert "url" not in card["source"]
+    assert card["links"][0]["url"] == f"http://testserver/registry/patients/{patient.pk}/"
     event = AuditEvent.objects.get(object_type="TreatmentCourse")
     assert event.patient_id == patient.pk and event.username == f"cds:{k.ISS}"
 

@@ -228,3 +228,36 @@ class TestFeedback:
         body = self.body()
         body["feedback"][0].update(outcome="accepted")
         assert post(client, self.PATH, body).status_code == 400
+
+    @pytest.mark.parametrize(
+        "reason", [{}, {"userComment": "  "}], ids=["empty object", "blank comment only"]
+    )
+    def test_an_empty_override_reason_gets_400_naming_it(
+        self, client: Client, reason: dict[str, Any]
+    ) -> None:
+        body = self.body()
+        body["feedback"][0]["overrideReason"] = reason
+        response = post(client, self.PATH, body)
+        assert response.status_code == 400
+        assert "overrideReason" in response.json()["issue"][0]["diagnostics"] + str(
+            response.json()["issue"][0].get("expression")
+        )
+
+    def test_an_override_with_only_a_comment_is_stored(self, client: Client) -> None:
+        from ldnderm.web.cds.models import CardFeedback
+
+        body = self.body()
+        body["feedback"][0]["overrideReason"] = {"userComment": "Patient confirmed no opioids."}
+        assert post(client, self.PATH, body).status_code == 200
+        assert CardFeedback.objects.get().user_comment == "Patient confirmed no opioids."
+
+
+def test_an_operation_outcome_in_a_required_key_gets_412_naming_it(client: Client) -> None:
+    data = f.prefetch()
+    data["medicationStatements"] = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "exception"}],
+    }
+    response = post(client, SELECT, f.order_request(prefetch_data=data))
+    assert response.status_code == 412
+    assert "medicationStatements" in response.json()["issue"][0]["diagnostics"]

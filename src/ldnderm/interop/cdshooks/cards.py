@@ -67,6 +67,8 @@ _OVERRIDES: dict[str, tuple[tuple[str, str], ...]] = {
         ("not-applicable", "Does not apply to this patient"),
     ),
 }
+INCOMPLETE_RULES = frozenset({"facts-not-checked", "medications-not-stated"})
+"""Rules about facts that are unknown: their findings go on the one incomplete card."""
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -103,13 +105,16 @@ class CardFactory:
     def findings(
         self, screening: ScreeningLike, orders: Sequence[NaltrexoneOrder] = ()
     ) -> list[Card]:
-        """One card per critical, hold or caution finding, most severe first."""
+        """One card per critical, hold or caution finding, most severe first.
+
+        Findings about unknown facts (:data:`INCOMPLETE_RULES`) are left to :meth:`incomplete`.
+        """
         cards = []
         from ldnderm.safety.engine import most_severe_first
 
         for finding in most_severe_first(screening.findings):
             indicator = _INDICATOR.get(finding.severity)
-            if indicator is None:
+            if indicator is None or finding.rule in INCOMPLETE_RULES:
                 continue
             cards.append(self._finding_card(finding, indicator, screening, orders))
         return cards
@@ -149,15 +154,16 @@ class CardFactory:
     def _remove_orders(
         self, orders: Sequence[NaltrexoneOrder], recommended: bool
     ) -> list[Suggestion]:
-        out = []
+        out: list[Suggestion] = []
         for order in orders:
-            if not order.reference:
+            if not order.reference or not order.selected:
                 continue
             out.append(
                 Suggestion(
                     label=_summary(f"Remove the order: {order.label}"),
                     uuid=self._uuid(f"remove/{order.reference}"),
-                    is_recommended=recommended or None,
+                    # selectionBehavior at-most-one: at most one suggestion is recommended.
+                    is_recommended=(recommended and not out) or None,
                     actions=[
                         Action(
                             type="delete",
@@ -178,18 +184,47 @@ class CardFactory:
 
     # --- completeness, clean screen and evidence ---------------------------------------------
 
-    def incomplete(self, patient: PatientData) -> Card | None:
-        """A warning when some EHR data could not be read or was not provided."""
-        if not patient.skipped and not patient.missing:
+    def incomplete(
+        self, patient: PatientData, screening: ScreeningLike | None = None
+    ) -> Card | None:
+        """One warning that lists everything the screen could not check.
+
+        Unknown facts (the findings of :data:`INCOMPLETE_RULES`), prefetch keys that could not
+        be read or were not provided, records left out as invalid, and what the FHIR reader
+        could not read (``screening.notes``): one card, never one card each.
+        """
+        unknown = [
+            f for f in (screening.findings if screening else ()) if f.rule in INCOMPLETE_RULES
+        ]
+        notes = list(screening.notes) if screening else []
+        unreadable = dict(patient.unreadable)
+        missing = [k for k in patient.missing if k not in unreadable]
+        if not (unknown or notes or unreadable or missing or patient.skipped):
             return None
-        lines = ["The screen ran on the data that could be read; what is listed was not seen."]
-        if patient.skipped:
-            lines += ["", "**Records left out (not valid FHIR R4):**"]
-            lines += [f"- {_md(s)}" for s in patient.skipped]
-        if patient.missing:
+        lines = ["The screen ran on the data that could be read; what is listed was not checked."]
+        for finding in unknown:
+            lines += ["", f"**{_md(finding.title)}:** {_md(finding.message)}"]
+            lines += [f"- {_md(e)}" for e in finding.evidence]  # "hepatic: not stated"
+        if unreadable:
+            lines += ["", "**Data that could not be read:**"]
+            lines += [f"- {_md(k)}: {_md(why)}" for k, why in unreadable.items()]
+        if missing:
             lines += ["", "**Data not provided by the EHR:**"]
-            lines += [f"- {_md(k)}" for k in patient.missing]
-        count = len(patient.skipped) + len(patient.missing)
+            lines += [f"- {_md(k)}" for k in missing]
+        if patient.skipped:
+            lines += ["", "**Records left out or not fully read:**"]
+            lines += [f"- {_md(s)}" for s in patient.skipped]
+        if notes:
+            lines += ["", "**Not read from the records:**"]
+            lines += [f"- {_md(n)}" for n in notes]
+        count = (
+            sum(max(1, len(f.evidence)) for f in unknown)
+            + len(unreadable)
+            + len(missing)
+            + len(patient.skipped)
+            + len(notes)
+        )
+        refs = [s for f in unknown for s in f.sources if _source_url(s)]
         return Card(
             uuid=self._uuid("incomplete"),
             summary=_summary(
@@ -197,7 +232,7 @@ class CardFactory:
             ),
             detail="\n".join(lines),
             indicator="warning",
-            source=LABEL_SOURCE,
+            source=_card_source(refs[0]) if refs else LABEL_SOURCE,
             override_reasons=self._override_reasons("warning"),
         )
 
@@ -263,7 +298,9 @@ class CardFactory:
             summary=_summary(summary),
             detail="\n".join(lines) or None,
             indicator="info",
-            source=Source(label=course.source_label, url=course.url),
+            # source.url is about the card's source, not a drill-down into this patient: the
+            # registry page of the patient is a link.
+            source=Source(label=course.source_label),
             links=links,
         )
 

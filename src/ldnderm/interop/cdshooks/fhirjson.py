@@ -7,7 +7,7 @@ validation with fhir.resources happens where a complete resource is required (FH
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -52,29 +52,60 @@ def concept_text(concept: Any) -> str:
     return ""
 
 
-def medication_concept(resource: Mapping[str, Any], bundle: Mapping[str, Any] | None) -> Any:
+def medication_index(containers: Iterable[Mapping[str, Any] | None]) -> dict[str, JsonDict]:
+    """Medication resources in Bundles (e.g. ``_include``), by ``Medication/id`` and fullUrl."""
+    index: dict[str, JsonDict] = {}
+    for container in containers:
+        if not container or container.get("resourceType") != "Bundle":
+            continue
+        for entry in container.get("entry") or ():
+            if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+                continue
+            resource = entry["resource"]
+            if resource.get("resourceType") != "Medication":
+                continue
+            ref = reference_of(resource)
+            if ref:
+                index[ref] = resource
+            if isinstance(entry.get("fullUrl"), str):
+                index[entry["fullUrl"]] = resource
+    return index
+
+
+def medication_concept(
+    resource: Mapping[str, Any],
+    bundle: Mapping[str, Any] | None,
+    included: Mapping[str, JsonDict] | None = None,
+) -> Any:
     """The medication CodeableConcept of a MedicationRequest or MedicationStatement.
 
-    Follows ``medicationReference`` into ``contained`` resources and into the bundle the
-    resource came from; returns ``None`` when it cannot be resolved.
+    Follows ``medicationReference`` into ``contained`` resources, into the bundle the resource
+    came from and into ``included`` (see :func:`medication_index`); else, when the reference
+    has a ``display``, a concept with that text (``"oxycodone 5 mg"`` is still classified).
+    Returns ``None`` when none of these names the medicine.
     """
     if isinstance(resource.get("medicationCodeableConcept"), dict):
         return resource["medicationCodeableConcept"]
     ref = resource.get("medicationReference")
-    target = ref.get("reference") if isinstance(ref, dict) else None
-    if not isinstance(target, str):
+    if not isinstance(ref, dict):
         return None
-    if target.startswith("#"):
+    target = ref.get("reference")
+    found: Any = None
+    if isinstance(target, str) and target.startswith("#"):
         for contained in resource.get("contained") or ():
             if isinstance(contained, dict) and contained.get("id") == target[1:]:
-                return contained.get("code")
-        return None
-    for entry in (bundle or {}).get("entry") or ():
-        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
-            continue
-        candidate = entry["resource"]
-        if entry.get("fullUrl") == target or reference_of(candidate) == target:
-            return candidate.get("code")
+                found = contained
+                break
+    elif isinstance(target, str):
+        index = dict(medication_index([bundle]))
+        index.update(included or {})
+        found = index.get(target)
+    code = found.get("code") if isinstance(found, dict) else None
+    if isinstance(code, dict) and (concept_text(code) or codings(code)):
+        return code
+    display = ref.get("display")
+    if isinstance(display, str) and display.strip():
+        return {"text": display.strip()}
     return None
 
 

@@ -224,8 +224,16 @@ class InCoding(_In):
 
 
 class OverrideReason(_In):
+    """An override reason: a coded ``reason``, a ``userComment``, or both; never empty."""
+
     reason: InCoding | None = None
     user_comment: str | None = Field(None, alias="userComment")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> OverrideReason:
+        if self.reason is None and not (self.user_comment or "").strip():
+            raise ValueError("overrideReason needs a reason or a userComment; it is empty")
+        return self
 
 
 class AcceptedSuggestion(_In):

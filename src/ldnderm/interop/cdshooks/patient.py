@@ -30,6 +30,7 @@ from ldnderm.interop.cdshooks.fhirjson import (
     codings,
     concept_text,
     medication_concept,
+    medication_index,
     parse_date,
     reference_of,
 )
@@ -70,7 +71,9 @@ class PatientData:
     resources as the fhir.resources models they were validated into (``None`` when the data was
     built without them), so the screen need not validate them a second time; ``skipped`` lists
     resources left out (``"MedicationStatement/7: <problem>"``); ``missing`` lists prefetch keys
-    the client did not provide and that could not be fetched, for optional keys only.
+    the client did not provide and that could not be fetched, for optional keys only;
+    ``unreadable`` maps prefetch keys whose content could not be read (an OperationOutcome, a
+    Bundle with a ``next`` link...) to the reason.
     """
 
     as_of: date
@@ -81,6 +84,7 @@ class PatientData:
     conditions: tuple[ConditionCode, ...] = ()
     skipped: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    unreadable: tuple[tuple[str, str], ...] = ()
     identifiers: tuple[tuple[str, str], ...] = field(default=())
     resources: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
@@ -94,11 +98,15 @@ def assemble(
     exclude: Iterable[str] = (),
     planned_dose_mg: float | None = None,
     missing: Iterable[str] = (),
+    unreadable: Mapping[str, str] | None = None,
 ) -> PatientData:
     """Build :class:`PatientData` from prefetch results and the draft orders.
 
     ``exclude`` holds references (``MedicationRequest/1``) of the naltrexone orders themselves,
-    which are the plan, not a co-medication.
+    which are the plan, not a co-medication. Resources entered in error are ignored. A
+    ``medicationReference`` is resolved from ``contained``, then from a Medication anywhere in
+    the prefetch data or draft orders (an ``_include``), then from ``reference.display``; a
+    medicine that none of these names is kept as ``"not read: <Type>/<id>"`` and reported.
     """
     excluded = set(exclude)
     resources: list[JsonDict] = []
@@ -108,6 +116,7 @@ def assemble(
     sources: list[tuple[Mapping[str, Any] | None, bool]] = [(v, False) for v in prefetch.values()]
     sources.append((draft_orders, True))
     seen: set[str] = set()
+    included = medication_index(container for container, _ in sources)
     for container, is_draft in sources:
         for resource in bundle_resources(container):
             kind = resource.get("resourceType")
@@ -119,10 +128,12 @@ def assemble(
                 if planned is not None:
                     procedures.append(planned)
                 continue
-            if kind not in READ_TYPES:
+            if kind not in READ_TYPES or resource.get("status") == "entered-in-error":
                 continue
             if kind in _MED_TYPES:
-                prepared = _medication(resource, container, patient_id, is_draft)
+                prepared, problem = _medication(resource, included, patient_id, is_draft)
+                if problem:
+                    skipped.append(f"{ref or kind}: {problem}")
                 if prepared is None:
                     continue
                 resource = prepared
@@ -148,6 +159,7 @@ def assemble(
         conditions=tuple(_conditions(resources)),
         skipped=tuple(skipped),
         missing=tuple(missing),
+        unreadable=tuple((unreadable or {}).items()),
         identifiers=tuple(_identifiers(resources)),
         resources=tuple(models),
     )
@@ -156,24 +168,38 @@ def assemble(
 def active_naltrexone(prefetch: Mapping[str, Any]) -> list[JsonDict]:
     """Active naltrexone MedicationRequests and MedicationStatements in the prefetch data."""
     found = []
+    included = medication_index(prefetch.values())
     for container in prefetch.values():
         for resource in bundle_resources(container):
             if resource.get("resourceType") not in _MED_TYPES:
                 continue
             if resource.get("status") not in {"active", "intended", "on-hold"}:
                 continue
-            if match_concept(medication_concept(resource, container)) is not None:
+            if match_concept(medication_concept(resource, container, included)) is not None:
                 found.append(resource)
     return found
 
 
 def _medication(
-    resource: JsonDict, container: Mapping[str, Any] | None, patient_id: str, is_draft: bool
-) -> JsonDict | None:
-    concept = medication_concept(resource, container)
+    resource: JsonDict, included: Mapping[str, JsonDict], patient_id: str, is_draft: bool
+) -> tuple[JsonDict | None, str | None]:
+    """The resource as the screen reads it (medication inlined as a CodeableConcept), or
+    ``None`` for a draft naltrexone order; and what could not be read, if anything."""
+    concept = medication_concept(resource, None, included)
+    problem = None
+    if concept is None:
+        target = resource.get("medicationReference")
+        said = target.get("reference") if isinstance(target, dict) else None
+        problem = (
+            f"medicationReference {said!r} could not be resolved (not contained, not in the "
+            "data sent, no display): the medicine is unknown and is listed as 'not read'"
+            if said
+            else "no medication could be read: the medicine is listed as 'not read'"
+        )
+        concept = {"text": f"not read: {reference_of(resource) or resource.get('resourceType')}"}
     if is_draft:
-        if concept is None or match_concept(concept) is not None:
-            return None
+        if match_concept(concept) is not None:
+            return None, None
         # An unsigned order may lack required elements; keep what the screen reads.
         minimal: JsonDict = {
             "resourceType": "MedicationRequest",
@@ -186,14 +212,14 @@ def _medication(
             minimal["id"] = resource["id"]
         if isinstance(resource.get("authoredOn"), str):
             minimal["authoredOn"] = resource["authoredOn"]
-        return minimal
-    if concept is None or "medicationCodeableConcept" in resource:
-        return resource
+        return minimal, problem
+    if "medicationCodeableConcept" in resource:
+        return resource, problem
     # The screen reads codes from medicationCodeableConcept only: inline the referenced code.
     inlined = copy.deepcopy(resource)
     inlined.pop("medicationReference", None)
     inlined["medicationCodeableConcept"] = concept
-    return inlined
+    return inlined, problem
 
 
 def _planned(resource: JsonDict) -> PlannedProcedure | None:

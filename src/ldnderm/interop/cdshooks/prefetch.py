@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import httpx
 
@@ -53,7 +54,9 @@ class FhirFetcher(Protocol):
 def render(template: str, context: Mapping[str, Any]) -> str | None:
     """Fill ``{{context.x}}`` and ``{{userPractitionerId}}``-style tokens; ``None`` if one lacks.
 
-    Only top-level primitive context fields may be used, as the spec says.
+    Only top-level primitive context fields may be used, as the spec says. Token values are
+    URL-encoded (a value cannot add a parameter or a path segment), and so is the ``|`` of a
+    ``system|code`` token search in the template itself.
     """
     missing = False
 
@@ -70,9 +73,9 @@ def render(template: str, context: Mapping[str, Any]) -> str | None:
         if not isinstance(value, str | int) or isinstance(value, bool) or value == "":
             missing = True
             return ""
-        return str(value)
+        return quote(str(value), safe="")
 
-    out = _TOKEN.sub(fill, template)
+    out = _TOKEN.sub(fill, template.replace("|", "%7C"))
     return None if missing else out
 
 

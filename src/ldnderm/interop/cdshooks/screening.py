@@ -52,6 +52,8 @@ class ScreeningLike(Protocol):
     def rules_evaluated(self) -> Sequence[str]: ...
     @property
     def knowledge_version(self) -> str: ...
+    @property
+    def notes(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,14 @@ class DomainScreener:
 
     def screen(self, patient: PatientData) -> ScreeningLike:
         from ldnderm import safety
-        from ldnderm.safety.profile import Procedure
+        from ldnderm.safety.fhir import facts_from_resources, read_fhir_facts
+        from ldnderm.safety.profile import Procedure, read_profile
 
         if patient.resources is not None:  # validated once already, resource by resource
-            profile = safety.profile_from_resources(patient.resources, as_of=patient.as_of)
+            facts = facts_from_resources(patient.resources, as_of=patient.as_of)
         else:
-            profile = safety.profile_from_bundle(patient.bundle, as_of=patient.as_of)
+            facts = read_fhir_facts(patient.bundle, as_of=patient.as_of)
+        profile = read_profile(facts.document, as_of=patient.as_of)
         update: dict[str, object] = {}
         if patient.planned_dose_mg is not None:
             update["planned_dose_mg"] = Decimal(str(patient.planned_dose_mg))
@@ -113,8 +117,10 @@ class DomainScreener:
             ]
         update["stated"] = _stated(profile.stated, patient)
         profile = profile.model_copy(update=update)
-        result: ScreeningLike = safety.screen(profile, profile_source="fhir")
-        return result
+        result = safety.screen(profile, profile_source="fhir")
+        # What the FHIR reader could not read goes on the incomplete card.
+        screened: ScreeningLike = result.model_copy(update={"notes": [*facts.not_read]})
+        return screened
 
     def evidence(self, conditions: Sequence[ConditionCode]) -> list[ConditionEvidence]:
         from ldnderm import evidence
@@ -155,13 +161,19 @@ _LISTS_FROM_PREFETCH = {"allergies": "allergies", "planned_procedures": "planned
 asked and answered; missing means not checked."""
 
 
+_MEDICATION_KEYS = ("medicationRequests", "medicationStatements")
+
+
 def _stated(stated: frozenset[str], patient: PatientData) -> frozenset[str]:
-    """What the hook's data state: the medicines always (their prefetch keys are required, so a
-    hook without them never reaches the screen), the lists whose prefetch key answered, and the
-    planned dose when the order gives one. Everything else stays as the FHIR reader found it."""
-    facts = set(stated) - set(_LISTS_FROM_PREFETCH)
-    facts.add("medications")
-    facts |= {fact for fact, key in _LISTS_FROM_PREFETCH.items() if key not in patient.missing}
+    """What the hook's data state: the medicines when their prefetch keys could be read (they
+    are required, so a hook without them never reaches the screen; a key fetched but unreadable
+    leaves them unknown), the lists whose prefetch key answered, and the planned dose when the
+    order gives one. Everything else stays as the FHIR reader found it."""
+    unread = {key for key, _ in patient.unreadable} | set(patient.missing)
+    facts = set(stated) - set(_LISTS_FROM_PREFETCH) - {"medications"}
+    if not unread.intersection(_MEDICATION_KEYS):
+        facts.add("medications")
+    facts |= {fact for fact, key in _LISTS_FROM_PREFETCH.items() if key not in unread}
     if patient.planned_dose_mg is not None:
         facts.add("planned_dose_mg")
     return frozenset(facts)

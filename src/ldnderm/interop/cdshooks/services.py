@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ldnderm.interop.cdshooks import integrity
 from ldnderm.interop.cdshooks.cards import CardFactory, CourseSummary
+from ldnderm.interop.cdshooks.errors import PrefetchUnavailable
 from ldnderm.interop.cdshooks.fhirjson import JsonDict, bundle_resources, reference_of
 from ldnderm.interop.cdshooks.models import (
     Card,
@@ -38,7 +40,7 @@ from ldnderm.interop.cdshooks.models import (
 )
 from ldnderm.interop.cdshooks.naltrexone import find_orders
 from ldnderm.interop.cdshooks.patient import PatientData, active_naltrexone, assemble
-from ldnderm.interop.cdshooks.prefetch import FhirFetcher, resolve
+from ldnderm.interop.cdshooks.prefetch import FhirFetcher, Prefetched, resolve
 from ldnderm.interop.cdshooks.screening import DomainScreener, Screener
 from ldnderm.kernel.errors import InvalidInput, NotFound
 
@@ -100,12 +102,13 @@ def _order_cards(request: HookRequest, env: Environment) -> list[Card]:
     if selecting and ctx.selections is None:
         raise InvalidInput("context.selections", "is required for order-select")
     orders = find_orders(ctx.draft_orders, ctx.selections if selecting else None)
+    # order-select acts on the orders just selected; the other drafts are context only.
+    orders = [o for o in orders if o.selected]
     if not orders:
         return []
-    prefetched = resolve(request, PREFETCH, REQUIRED, env.fetcher)
+    prefetched, unreadable = _gather(request, env)
     _check_patient(prefetched.data, ctx.patient_id)
-    doses = [o.daily_dose_mg for o in orders if o.selected and o.daily_dose_mg is not None]
-    doses += [o.daily_dose_mg for o in orders if o.daily_dose_mg is not None]
+    doses = [o.daily_dose_mg for o in orders if o.daily_dose_mg is not None]
     patient = assemble(
         as_of=env.today,
         patient_id=ctx.patient_id,
@@ -114,11 +117,12 @@ def _order_cards(request: HookRequest, env: Environment) -> list[Card]:
         exclude=[o.reference for o in orders if o.reference],
         planned_dose_mg=doses[0] if doses else None,
         missing=prefetched.missing,
+        unreadable=unreadable,
     )
     screening = env.screener.screen(patient)
     factory = CardFactory(request.hook_instance)
     cards = factory.findings(screening, orders)
-    incomplete = factory.incomplete(patient)
+    incomplete = factory.incomplete(patient, screening)
     if incomplete is not None:
         cards.append(incomplete)
     if not any(c.indicator in {"critical", "warning"} for c in cards):
@@ -129,7 +133,7 @@ def _order_cards(request: HookRequest, env: Environment) -> list[Card]:
 
 def _patient_view_cards(request: HookRequest, env: Environment) -> list[Card]:
     ctx = parse(PatientViewContext, request.context, "context")
-    prefetched = resolve(request, PREFETCH, REQUIRED, env.fetcher)
+    prefetched, unreadable = _gather(request, env)
     _check_patient(prefetched.data, ctx.patient_id)
     current = active_naltrexone(prefetched.data)
     patient = assemble(
@@ -137,6 +141,7 @@ def _patient_view_cards(request: HookRequest, env: Environment) -> list[Card]:
         patient_id=ctx.patient_id,
         prefetch=prefetched.data,
         missing=prefetched.missing,
+        unreadable=unreadable,
         # The naltrexone the patient is on is the therapy under review, not a duplicate of it.
         exclude=[ref for r in current if (ref := reference_of(r))],
     )
@@ -145,13 +150,44 @@ def _patient_view_cards(request: HookRequest, env: Environment) -> list[Card]:
     factory = CardFactory(request.hook_instance)
     cards: list[Card] = []
     if on_naltrexone or course is not None:
-        cards += factory.findings(env.screener.screen(patient))
-        incomplete = factory.incomplete(patient)
+        screening = env.screener.screen(patient)
+        cards += factory.findings(screening)
+        incomplete = factory.incomplete(patient, screening)
         if incomplete is not None:
             cards.append(incomplete)
     if course is not None:
         cards.append(factory.course(course))
     return cards
+
+
+def _gather(request: HookRequest, env: Environment) -> tuple[Prefetched, dict[str, str]]:
+    """The prefetch data, and ``{key: why}`` for keys whose content could not be read.
+
+    A key that holds something other than the answer it asked for (an OperationOutcome, another
+    resource type, a Bundle with a ``next`` link) counts as missing: it is fetched when a
+    ``fhirServer`` is given, else a required key gives 412 naming it and an optional key is
+    reported. What was fetched is checked the same way; a required key still unreadable then
+    is reported on a warning card (fetching was tried), never read as "no data".
+    """
+    given = request.prefetch or {}
+    bad = integrity.problems(given, PREFETCH)
+    if bad:
+        kept = {k: v for k, v in given.items() if k not in bad}
+        request = request.model_copy(update={"prefetch": kept})
+    try:
+        prefetched = resolve(request, PREFETCH, REQUIRED, env.fetcher)
+    except PrefetchUnavailable as exc:
+        why = [f"prefetch key {k} {bad[k]}" for k in exc.keys if k in bad]
+        if not why:
+            raise
+        raise PrefetchUnavailable(exc.keys, "; ".join([*why, exc.reason])) from exc
+    unreadable = {k: f"prefetch {bad[k]}" for k in bad if k not in prefetched.data}
+    fetched = {k: prefetched.data[k] for k in prefetched.fetched if k in prefetched.data}
+    unreadable |= {
+        k: f"fetched from fhirServer but {why}"
+        for k, why in integrity.problems(fetched, PREFETCH).items()
+    }
+    return prefetched, unreadable
 
 
 def _check_patient(data: Mapping[str, JsonDict | None], patient_id: str) -> None:
