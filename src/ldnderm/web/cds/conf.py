@@ -22,7 +22,6 @@ Bad values raise ``ImproperlyConfigured`` at start-up (:meth:`CdsConfig.ready`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -32,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -107,14 +105,6 @@ def _origins(raw: Any) -> tuple[str, ...]:
     return tuple(str(o).strip().rstrip("/") for o in items if str(o).strip())
 
 
-class DjangoReplayCache:
-    """JWT ``jti`` replay cache on Django's cache (shared when the cache backend is shared)."""
-
-    def add(self, key: str, ttl_seconds: int) -> bool:
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        return bool(django_cache.add(f"cds-jti:{digest}", 1, timeout=ttl_seconds))
-
-
 def _fetch_jwks(url: str) -> Mapping[str, Any]:
     return auth.http_jwks_fetcher(url)  # looked up per call, so tests can replace it
 
@@ -122,8 +112,10 @@ def _fetch_jwks(url: str) -> Mapping[str, Any]:
 @cache
 def verifier() -> Verifier:
     """The process-wide verifier (keeps fetched JWK Sets between calls)."""
+    from ldnderm.web.cds.replay import DatabaseReplayStore  # models: after the app registry
+
     return Verifier(
-        issuers=cds_settings().issuers, replay=DjangoReplayCache(), fetch_jwks=_fetch_jwks
+        issuers=cds_settings().issuers, replay=DatabaseReplayStore(), fetch_jwks=_fetch_jwks
     )
 
 
