@@ -56,7 +56,7 @@ def serve(stub: StubFhir) -> Iterator[StubFhir]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             stub.seen.append(
                 Seen(self.path, self.headers.get("Authorization"), self.headers.get("Host"))
             )
@@ -84,7 +84,7 @@ def serve(stub: StubFhir) -> Iterator[StubFhir]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     class Server(ThreadingHTTPServer):
