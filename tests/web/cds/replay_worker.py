@@ -1,8 +1,9 @@
 """One server process's view of the replay store, for the two-process replay test.
 
-``python replay_worker.py create``: create the ``SeenJti`` table in the SQLite file named by
-``DATABASE_URL``. ``python replay_worker.py verify ISSUERS_JSON AUDIENCE TOKEN``: verify one
-token with the web door's verifier set-up (database replay store); prints ``ok`` or the reason.
+``python replay_worker.py [--create] ISSUERS_JSON AUDIENCE TOKEN...`` verifies each token with
+the web door's verifier set-up (the database replay store on the SQLite file of
+``DATABASE_URL``) and prints one line per token: ``ok`` or the refusal. ``--create`` first
+creates the ``SeenJti`` table in that (new) file.
 """
 
 from __future__ import annotations
@@ -21,19 +22,19 @@ def main(argv: list[str]) -> int:
     from ldnderm.web.cds.models import SeenJti
     from ldnderm.web.cds.replay import DatabaseReplayStore
 
-    if argv[0] == "create":
+    if argv[0] == "--create":
+        argv = argv[1:]
         with connection.schema_editor() as editor:
             editor.create_model(SeenJti)
-        print("created")
-        return 0
-    issuers_json, audience, token = argv[1:4]
+    issuers_json, audience, *tokens = argv
     verifier = Verifier(issuers=parse_issuers(issuers_json), replay=DatabaseReplayStore())
-    try:
-        verifier.verify(f"Bearer {token}", audience)
-    except ClientAuthError as exc:
-        print(exc.reason)
-        return 0
-    print("ok")
+    for token in tokens:
+        try:
+            verifier.verify(f"Bearer {token}", audience)
+        except ClientAuthError as exc:
+            print(exc.reason)
+        else:
+            print("ok")
     return 0
 
 
