@@ -24,6 +24,8 @@ from tests.interop.cdshooks import keys as k
 from tests.interop.cdshooks.stub_fhir import StubFhir, serve
 from tests.interop.cdshooks.test_fetch import request_for, routes
 
+pytestmark = pytest.mark.db  # the replay store is a table: rerun on PostgreSQL too
+
 BASE = "http://testserver"
 SELECT = "/cds-services/naltrexone-order-select"
 DISCOVERY = "/cds-services"
