@@ -309,3 +309,14 @@ class TestSsrf:
             FetchPolicy.of(["ftp://fhir.example.org"])
         with pytest.raises(ValueError, match="does not appear to be"):
             FetchPolicy.of(["https://fhir.example.org"], ["not-a-network"])
+
+
+def test_an_issuer_with_a_bad_fhir_server_or_network_is_refused_at_start_up() -> None:
+    from ldnderm.interop.cdshooks.auth import parse_issuers
+
+    good = {"iss": "https://ehr.example.org", "jwks": {"keys": []}}
+    assert parse_issuers([{**good, "fhir_servers": ["https://fhir.example.org/r4/"]}])
+    with pytest.raises(ValueError, match=r"ehr\.example\.org: fhir_servers"):
+        parse_issuers([{**good, "fhir_servers": ["https://"]}])
+    with pytest.raises(ValueError, match=r"ehr\.example\.org: .*not-a-network"):
+        parse_issuers([{**good, "fhir_private_networks": ["not-a-network"]}])

@@ -19,7 +19,6 @@ Every failure raises :class:`ClientAuthError` with a reason that is safe to retu
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import threading
 import time
@@ -32,6 +31,7 @@ import jwt
 from jwt.algorithms import get_default_algorithms
 
 from ldnderm.interop.cdshooks.errors import ClientAuthError
+from ldnderm.interop.cdshooks.prefetch import FetchPolicy
 
 ALGORITHMS = ("ES384", "RS384")
 LEEWAY_SECONDS = 60
@@ -66,18 +66,11 @@ class TrustedIssuer:
             raise ValueError("a trusted issuer needs its iss")
         if self.jwks is None and not self.jwks_url:
             raise ValueError(f"trusted issuer {self.iss}: give jwks or jwks_url")
-        for base in self.fhir_servers:
-            if not base.startswith(("https://", "http://")) or "?" in base or "#" in base:
-                raise ValueError(
-                    f"trusted issuer {self.iss}: fhir_servers {base!r} is not a base URL"
-                )
-        for net in self.fhir_private_networks:
+        if self.fhir_servers or self.fhir_private_networks:
             try:
-                ipaddress.ip_network(net, strict=False)
+                FetchPolicy.of(self.fhir_servers, self.fhir_private_networks)
             except ValueError as exc:
-                raise ValueError(
-                    f"trusted issuer {self.iss}: fhir_private_networks {net!r} is not a network"
-                ) from exc
+                raise ValueError(f"trusted issuer {self.iss}: {exc}") from exc
 
     @property
     def allowed_jku(self) -> frozenset[str]:

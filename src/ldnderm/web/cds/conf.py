@@ -5,8 +5,11 @@
                                ``[{"iss": "https://sandbox.cds-hooks.org",
                                "jwks_url": "https://sandbox.cds-hooks.org/.well-known/jwks.json"}]``.
                                Keys: ``iss``, ``jwks_url`` or inline ``jwks``, optional ``jku``
-                               and ``fhir_servers`` lists, optional ``clinic`` (registry clinic
-                               slug whose courses patient-view shows). Empty: every call is 401.
+                               and ``fhir_servers`` lists (no ``fhir_servers``: prefetch-only,
+                               never fetched for), optional ``fhir_private_networks`` (CIDR list
+                               of private ranges those servers may use), optional ``clinic``
+                               (registry clinic slug whose courses patient-view shows). Empty:
+                               every call is 401.
 ``LDNDERM_CDS_ISSUERS_FILE``   A file holding that JSON instead (a mounted secret).
 ``LDNDERM_CDS_BASE_URL``       Public base URL, e.g. ``https://ldn.example.org``; the JWT ``aud``
                                must equal it plus the path called. Default: the request's own
