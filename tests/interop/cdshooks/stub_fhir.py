@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -52,7 +53,9 @@ class StubFhir:
 
 
 @contextmanager
-def serve(stub: StubFhir) -> Iterator[StubFhir]:
+def serve(stub: StubFhir, tls: ssl.SSLContext | None = None) -> Iterator[StubFhir]:
+    """Serve ``stub`` on 127.0.0.1 (HTTPS with ``tls``, a server context)."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -90,7 +93,12 @@ def serve(stub: StubFhir) -> Iterator[StubFhir]:
     class Server(ThreadingHTTPServer):
         request_queue_size = 64  # the fetcher connects in parallel: no dropped SYN, no retry
 
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a refused TLS handshake or a client hanging up is what some tests expect
+
     server = Server(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     stub.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)

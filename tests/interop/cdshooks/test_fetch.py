@@ -320,3 +320,57 @@ def test_an_issuer_with_a_bad_fhir_server_or_network_is_refused_at_start_up() ->
         parse_issuers([{**good, "fhir_servers": ["https://"]}])
     with pytest.raises(ValueError, match=r"ehr\.example\.org: .*not-a-network"):
         parse_issuers([{**good, "fhir_private_networks": ["not-a-network"]}])
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_name(tmp_path: Any) -> None:
+    """The connection is pinned to the resolved address; TLS still checks the host name."""
+    import datetime as dt
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fhir.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("fhir.test")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = tmp_path / "cert.pem"
+    key_pem = tmp_path / "key.pem"
+    cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert_pem, key_pem)
+    client_tls = ssl.create_default_context(cafile=str(cert_pem))
+    loopback = lambda host, port: ["127.0.0.1"]  # noqa: E731
+    with serve(StubFhir(routes=routes()), tls=server_tls) as stub:
+        base = f"https://fhir.test:{stub.port}/r4"
+        with httpx.Client(verify=client_tls, follow_redirects=False) as client:
+            fetch = http_fetcher(FetchPolicy.of([base], LOOPBACK), client, resolver=loopback)
+            assert resolved(request_for(base), fetch).missing == ()
+        assert {s.host for s in stub.seen} == {f"fhir.test:{stub.port}"}
+        # A name the certificate does not carry fails TLS: every key missing, nothing read.
+        other = f"https://other.test:{stub.port}/r4"
+        stub.seen.clear()
+        with httpx.Client(verify=client_tls, follow_redirects=False) as client:
+            fetch = http_fetcher(FetchPolicy.of([other], LOOPBACK), client, resolver=loopback)
+            assert set(missing_keys(request_for(other), fetch)) == set(REQUIRED)
+        assert stub.seen == []

@@ -273,7 +273,13 @@ def http_fetcher(
     resolver: Resolver = system_resolver,
 ) -> FhirFetcher:
     """A :class:`FhirFetcher` over httpx for one issuer's ``policy`` (pass ``client`` to use a
-    mock transport, ``resolver`` to resolve test host names without DNS)."""
+    mock transport, ``resolver`` to resolve test host names without DNS).
+
+    Without ``client``, each fetch has its own client. Connections go to the checked address,
+    so a pool is keyed by address, not by name: a ``client`` passed in must not be shared
+    between FHIR servers with different names (a TLS connection made for one would be reused
+    for the other).
+    """
 
     def fetch(
         base_url: str, auth: FhirAuthorization | None, queries: Mapping[str, str]
