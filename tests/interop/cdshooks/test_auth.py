@@ -8,7 +8,13 @@ from typing import Any
 import jwt
 import pytest
 
-from ldnderm.interop.cdshooks.auth import LEEWAY_SECONDS, TrustedIssuer, Verifier, parse_issuers
+from ldnderm.interop.cdshooks.auth import (
+    LEEWAY_SECONDS,
+    MemoryReplayStore,
+    TrustedIssuer,
+    Verifier,
+    parse_issuers,
+)
 from ldnderm.interop.cdshooks.errors import ClientAuthError
 from tests.interop.cdshooks import keys as k
 
@@ -21,7 +27,11 @@ def verifier(fetched: list[str] | None = None, jwks: dict[str, Any] | None = Non
             fetched.append(url)
         return jwks or k.client_keys().jwks
 
-    return Verifier(issuers=[TrustedIssuer(iss=k.ISS, jwks_url=k.JWKS_URL)], fetch_jwks=fetch)
+    return Verifier(
+        issuers=[TrustedIssuer(iss=k.ISS, jwks_url=k.JWKS_URL)],
+        replay=MemoryReplayStore(),
+        fetch_jwks=fetch,
+    )
 
 
 @pytest.mark.parametrize("alg", ["ES384", "RS384"])

@@ -54,13 +54,24 @@ def test_missing_prefetch_exits_2(tmp_path: Path) -> None:
     assert "prefetch" in result.stderr
 
 
+def test_an_operation_outcome_in_a_required_key_exits_2_naming_the_key(tmp_path: Path) -> None:
+    data = f.prefetch()
+    data["medicationRequests"] = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "not-found"}],
+    }
+    result = ldnderm("cds", "card", write(tmp_path, f.order_request(prefetch_data=data)))
+    assert result.returncode == 2
+    assert "medicationRequests" in result.stderr and "no contraindication" not in result.stdout
+
+
 def test_an_unknown_hook_exits_2(tmp_path: Path) -> None:
     result = ldnderm("cds", "card", write(tmp_path, {"hook": "encounter-start"}))
     assert result.returncode == 2
     assert "hook" in result.stderr
 
 
-def test_an_operation_outcome_in_a_required_key_exits_2_naming_the_key(tmp_path: Path) -> None:
+def test_an_operation_outcome_in_medication_statements_exits_2_naming_it(tmp_path: Path) -> None:
     data = f.prefetch()
     data["medicationStatements"] = {
         "resourceType": "OperationOutcome",

@@ -151,30 +151,17 @@ class TestUnreadableRequiredData:
         assert fetch.asked == ["medicationStatements"]
         assert "critical" in [c["indicator"] for c in items]
 
-    def test_a_fetched_answer_that_is_still_paged_gives_a_warning_never_the_clean_card(
-        self,
-    ) -> None:
+    def test_a_required_key_still_unreadable_after_fetching_is_412_naming_it(self) -> None:
+        # The fetcher refuses an answer that is still paged (or is not data), so the required
+        # key is missing: 412 naming the key and why, never a card that reads as "no opioid".
         data = f.prefetch()
         data["medicationStatements"] = OUTCOME
-        fetch = fake_fetcher({"medicationStatements": paged(f.statement("ibuprofen 200 MG"))})
-        env = cdshooks.Environment(today=f.TODAY, fetcher=fetch)
-        items = cards(with_server(f.order_request(prefetch_data=data)), env)
-        assert CLEAN not in summaries(items)
-        [card] = incomplete_cards(items)
-        assert (
-            "medicationStatements: fetched from fhirServer but is a Bundle with a next link"
-            in (card["detail"])
-        )
-        # The medicines are then unknown: the medicines-not-stated finding is on the same card.
-        assert "medicines not stated" in card["detail"]
-
-    def test_an_opioid_on_a_readable_first_page_is_still_critical(self) -> None:
-        data = f.prefetch()
-        data["medicationStatements"] = OUTCOME
-        fetch = fake_fetcher({"medicationStatements": paged(OXYCODONE)})
-        env = cdshooks.Environment(today=f.TODAY, fetcher=fetch)
-        items = cards(with_server(f.order_request(prefetch_data=data)), env)
-        assert any("oxycodone" in s for s in summaries(items, "critical"))
+        for answer in (paged(OXYCODONE), OUTCOME):
+            fetch = fake_fetcher({"medicationStatements": answer})
+            env = cdshooks.Environment(today=f.TODAY, fetcher=fetch)
+            with pytest.raises(cdshooks.PrefetchUnavailable) as info:
+                cards(with_server(f.order_request(prefetch_data=data)), env)
+            assert "medicationStatements" in info.value.keys
 
 
 class TestUnreadableOptionalData:
@@ -389,13 +376,13 @@ def test_everything_unknown_goes_on_one_incomplete_card() -> None:
 
 
 def test_medicines_not_stated_is_on_the_incomplete_card_not_a_card_of_its_own() -> None:
-    data = f.prefetch()
-    data["medicationStatements"] = OUTCOME
-    data["medicationRequests"] = OUTCOME
-    fetch = fake_fetcher({"medicationStatements": OUTCOME, "medicationRequests": OUTCOME})
-    env = cdshooks.Environment(today=f.TODAY, fetcher=fetch)
-    items = cards(with_server(f.order_request(prefetch_data=data)), env)
-    assert not [s for s in summaries(items) if "medicines not stated" in s]
-    [card] = incomplete_cards(items)
-    assert "Opioid exposure not established" in card["detail"]
-    assert CLEAN not in summaries(items)
+    from ldnderm.interop.cdshooks.cards import CardFactory
+    from ldnderm.safety import screen_document
+
+    result = screen_document({"as_of": f.TODAY.isoformat()})  # nothing stated at all
+    factory = CardFactory("hook-1")
+    items = [c.model_dump(mode="json", exclude_none=True) for c in factory.findings(result)]
+    # Both unknown-fact findings fired, yet neither has a card of its own: they belong on the
+    # one incomplete card (tested with real hooks above).
+    assert {f.rule for f in result.findings} == {"medications-not-stated", "facts-not-checked"}
+    assert items == []

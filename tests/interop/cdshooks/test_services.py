@@ -13,7 +13,7 @@ from ldnderm.interop import cdshooks
 from ldnderm.interop.cdshooks.cards import CourseSummary, DueAssessment
 from ldnderm.interop.cdshooks.models import SUMMARY_MAX
 from ldnderm.interop.cdshooks.patient import PatientData, assemble
-from ldnderm.interop.cdshooks.prefetch import http_fetcher
+from ldnderm.interop.cdshooks.prefetch import FetchPolicy, http_fetcher
 from ldnderm.interop.cdshooks.screening import DomainScreener
 from ldnderm.kernel.errors import InvalidInput, NotFound
 from tests.interop.cdshooks import fixtures as f
@@ -211,7 +211,10 @@ class TestPatientView:
 class TestFetchingFromTheFhirServer:
     def _env(self, handler: Any) -> cdshooks.Environment:
         client = httpx.Client(transport=httpx.MockTransport(handler))
-        return cdshooks.Environment(today=f.TODAY, fetcher=http_fetcher(client))
+        # 203.0.113.0/24 is a documentation range (RFC 5737): blocked unless allowed, like 10/8.
+        policy = FetchPolicy.of(["https://fhir.example.org/r4"], ["203.0.113.0/24"])
+        fetcher = http_fetcher(policy, client, resolver=lambda host, port: ["203.0.113.7"])
+        return cdshooks.Environment(today=f.TODAY, fetcher=fetcher)
 
     def _request(self) -> dict[str, Any]:
         body = f.order_request()
@@ -249,8 +252,9 @@ class TestFetchingFromTheFhirServer:
         def handler(request: httpx.Request) -> httpx.Response:
             return httpx.Response(503)
 
-        with pytest.raises(cdshooks.PrefetchUnavailable, match="HTTP 503"):
+        with pytest.raises(cdshooks.PrefetchUnavailable, match="could not be fetched") as caught:
             cards(self._request(), self._env(handler))
+        assert "503" not in str(caught.value) and "HTTP" not in str(caught.value)
 
 
 def test_an_unknown_service_is_not_found() -> None:

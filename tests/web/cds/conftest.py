@@ -9,8 +9,11 @@ from tests.interop.cdshooks import keys as k
 
 
 @pytest.fixture(autouse=True)
-def trusted_client(settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Trust the test client's issuer; its JWK Set is served by a fake fetcher (no network)."""
+def trusted_client(settings: Any, monkeypatch: pytest.MonkeyPatch, db: None) -> list[str]:
+    """Trust the test client's issuer; its JWK Set is served by a fake fetcher (no network).
+
+    Every call stores its jti in the database (the replay store), hence `db`.
+    """
     fetched: list[str] = []
 
     def fetch(url: str) -> dict[str, Any]:

@@ -10,7 +10,9 @@ A token is accepted only when all of these hold:
   URL configured for that issuer, and is never fetched otherwise;
 - the signature verifies; ``aud`` (string or array) contains the exact URL that was called;
   ``exp`` is in the future and ``iat`` is present (60 s leeway for clock skew); ``jti`` is present;
-- the ``(iss, jti)`` pair has not been seen before while the token is valid (replay cache).
+- the ``(iss, jti)`` pair has not been seen before while the token is valid. The replay store is
+  injected (:class:`ReplayStore`); the web door keeps it in the database, shared by every server
+  process, so a replay is refused however many calls came in between.
 
 Every failure raises :class:`ClientAuthError` with a reason that is safe to return.
 """
@@ -29,6 +31,7 @@ import jwt
 from jwt.algorithms import get_default_algorithms
 
 from ldnderm.interop.cdshooks.errors import ClientAuthError
+from ldnderm.interop.cdshooks.prefetch import FetchPolicy
 
 ALGORITHMS = ("ES384", "RS384")
 LEEWAY_SECONDS = 60
@@ -45,7 +48,10 @@ class TrustedIssuer:
 
     ``jwks_url`` is fetched (and cached for five minutes) when ``jwks`` is not given inline;
     ``jku`` lists the JWK Set URLs a token header may name (``jwks_url`` is always allowed).
-    ``fhir_servers``, when not empty, lists the FHIR base URLs this client may ask us to call.
+    ``fhir_servers`` lists the FHIR base URLs this client may ask us to call; without it the
+    client is prefetch-only (the service never fetches for it). ``fhir_private_networks`` lists
+    loopback, link-local or private networks (CIDR) those servers may resolve to; any other such
+    address is refused (SSRF).
     """
 
     iss: str
@@ -53,12 +59,18 @@ class TrustedIssuer:
     jwks: Mapping[str, Any] | None = None
     jku: tuple[str, ...] = ()
     fhir_servers: tuple[str, ...] = ()
+    fhir_private_networks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.iss:
             raise ValueError("a trusted issuer needs its iss")
         if self.jwks is None and not self.jwks_url:
             raise ValueError(f"trusted issuer {self.iss}: give jwks or jwks_url")
+        if self.fhir_servers or self.fhir_private_networks:
+            try:
+                FetchPolicy.of(self.fhir_servers, self.fhir_private_networks)
+            except ValueError as exc:
+                raise ValueError(f"trusted issuer {self.iss}: {exc}") from exc
 
     @property
     def allowed_jku(self) -> frozenset[str]:
@@ -74,7 +86,8 @@ def parse_issuers(raw: Any) -> tuple[TrustedIssuer, ...]:
           "jwks_url": "https://sandbox.cds-hooks.org/.well-known/jwks.json"}]
 
     Keys per object: ``iss`` (required), ``jwks_url`` or ``jwks`` (one is required), ``jku`` and
-    ``fhir_servers`` (lists of URLs, optional). Raises ``ValueError`` naming the bad entry.
+    ``fhir_servers`` (lists of URLs, optional), ``fhir_private_networks`` (CIDR list, optional).
+    Raises ``ValueError`` naming the bad entry.
     """
     data = json.loads(raw) if isinstance(raw, str | bytes) else raw
     if data is None:
@@ -82,7 +95,7 @@ def parse_issuers(raw: Any) -> tuple[TrustedIssuer, ...]:
     if not isinstance(data, list):
         raise ValueError("the trusted issuers must be a JSON array of objects")
     out = []
-    allowed = {"iss", "jwks_url", "jwks", "jku", "fhir_servers"}
+    allowed = {"iss", "jwks_url", "jwks", "jku", "fhir_servers", "fhir_private_networks"}
     for i, item in enumerate(data):
         if not isinstance(item, dict):
             raise ValueError(f"trusted issuer [{i}] must be an object")
@@ -96,34 +109,43 @@ def parse_issuers(raw: Any) -> tuple[TrustedIssuer, ...]:
                 jwks=item.get("jwks"),
                 jku=tuple(item.get("jku", ())),
                 fhir_servers=tuple(s.rstrip("/") for s in item.get("fhir_servers", ())),
+                fhir_private_networks=tuple(item.get("fhir_private_networks", ())),
             )
         )
     return tuple(out)
 
 
-class ReplayCache(Protocol):
-    def add(self, key: str, ttl_seconds: int) -> bool:
-        """Store ``key`` for ``ttl_seconds``; ``False`` when it is already stored."""
+class ReplayStore(Protocol):
+    """Where the ``jti`` of every accepted token is kept until the token expires.
+
+    Implementations must be shared by every process that verifies tokens for the same service
+    (the web door: a database table with a unique ``(issuer, jti)`` constraint).
+    """
+
+    def add(self, issuer: str, jti: str, expires_at: float) -> bool:
+        """Record ``(issuer, jti)`` until ``expires_at`` (epoch seconds); ``False`` if already
+        recorded and not yet expired."""
         ...
 
 
-class MemoryReplayCache:
-    """A per-process replay cache (tests, the CLI); the web door uses Django's cache."""
+class MemoryReplayStore:
+    """A replay store for one process only: unit tests and single-process tools, never the web
+    door (a replay sent to another process would be accepted there)."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._seen: dict[str, float] = {}
+        self._seen: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._clock = clock
 
-    def add(self, key: str, ttl_seconds: int) -> bool:
+    def add(self, issuer: str, jti: str, expires_at: float) -> bool:
         now = self._clock()
         with self._lock:
             if len(self._seen) > 10_000:
                 self._seen = {k: t for k, t in self._seen.items() if t > now}
-            expires = self._seen.get(key)
+            expires = self._seen.get((issuer, jti))
             if expires is not None and expires > now:
                 return False
-            self._seen[key] = now + ttl_seconds
+            self._seen[(issuer, jti)] = expires_at
             return True
 
 
@@ -159,7 +181,7 @@ class Verifier:
     """
 
     issuers: Sequence[TrustedIssuer]
-    replay: ReplayCache = field(default_factory=MemoryReplayCache)
+    replay: ReplayStore
     fetch_jwks: JwksFetcher = http_jwks_fetcher
     clock: Callable[[], float] = time.time
     _sets: dict[str, _CachedSet] = field(default_factory=dict, init=False, repr=False)
@@ -214,8 +236,8 @@ class Verifier:
         if exp - now > MAX_LIFETIME_SECONDS:
             raise ClientAuthError("the JWT lives too long (exp more than an hour ahead)")
         jti = str(claims["jti"])
-        ttl = max(1, int(exp - now) + LEEWAY_SECONDS)
-        if not jti or not self.replay.add(f"{issuer.iss}|{jti}", ttl):
+        expires_at = max(now, float(exp)) + LEEWAY_SECONDS
+        if not jti or not self.replay.add(issuer.iss, jti, expires_at):
             raise ClientAuthError("the JWT jti was already used (replay)")
         return issuer, claims
 

@@ -5,8 +5,11 @@
                                ``[{"iss": "https://sandbox.cds-hooks.org",
                                "jwks_url": "https://sandbox.cds-hooks.org/.well-known/jwks.json"}]``.
                                Keys: ``iss``, ``jwks_url`` or inline ``jwks``, optional ``jku``
-                               and ``fhir_servers`` lists, optional ``clinic`` (registry clinic
-                               slug whose courses patient-view shows). Empty: every call is 401.
+                               and ``fhir_servers`` lists (no ``fhir_servers``: prefetch-only,
+                               never fetched for), optional ``fhir_private_networks`` (CIDR list
+                               of private ranges those servers may use), optional ``clinic``
+                               (registry clinic slug whose courses patient-view shows). Empty:
+                               every call is 401.
 ``LDNDERM_CDS_ISSUERS_FILE``   A file holding that JSON instead (a mounted secret).
 ``LDNDERM_CDS_BASE_URL``       Public base URL, e.g. ``https://ldn.example.org``; the JWT ``aud``
                                must equal it plus the path called. Default: the request's own
@@ -22,7 +25,6 @@ Bad values raise ``ImproperlyConfigured`` at start-up (:meth:`CdsConfig.ready`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -32,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -107,14 +108,6 @@ def _origins(raw: Any) -> tuple[str, ...]:
     return tuple(str(o).strip().rstrip("/") for o in items if str(o).strip())
 
 
-class DjangoReplayCache:
-    """JWT ``jti`` replay cache on Django's cache (shared when the cache backend is shared)."""
-
-    def add(self, key: str, ttl_seconds: int) -> bool:
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        return bool(django_cache.add(f"cds-jti:{digest}", 1, timeout=ttl_seconds))
-
-
 def _fetch_jwks(url: str) -> Mapping[str, Any]:
     return auth.http_jwks_fetcher(url)  # looked up per call, so tests can replace it
 
@@ -122,8 +115,10 @@ def _fetch_jwks(url: str) -> Mapping[str, Any]:
 @cache
 def verifier() -> Verifier:
     """The process-wide verifier (keeps fetched JWK Sets between calls)."""
+    from ldnderm.web.cds.replay import DatabaseReplayStore  # models: after the app registry
+
     return Verifier(
-        issuers=cds_settings().issuers, replay=DjangoReplayCache(), fetch_jwks=_fetch_jwks
+        issuers=cds_settings().issuers, replay=DatabaseReplayStore(), fetch_jwks=_fetch_jwks
     )
 
 

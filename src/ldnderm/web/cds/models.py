@@ -40,3 +40,24 @@ class CardFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.card_uuid}: {self.outcome}"
+
+
+class SeenJti(models.Model):
+    """The ``jti`` of a client JWT already accepted, kept until the token expires (replay store).
+
+    In the database, so every server process shares it and no count of other calls evicts it.
+    Rows past ``expires_at`` are deleted by :class:`ldnderm.web.cds.replay.DatabaseReplayStore`.
+    """
+
+    issuer = models.CharField(max_length=255)
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["issuer", "jti"], name="cds_jti_once_per_issuer"),
+        )
+        indexes = (models.Index(fields=["expires_at"], name="cds_jti_expiry"),)
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.jti}"

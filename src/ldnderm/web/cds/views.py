@@ -8,7 +8,8 @@ Bearer``); 404 unknown service; 412 prefetch missing and not fetchable; 500 a fa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -20,12 +21,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ldnderm.interop import cdshooks
 from ldnderm.interop.cdshooks import ClientAuthError, PrefetchUnavailable, TrustedIssuer
-from ldnderm.interop.cdshooks.models import FeedbackRequest, FhirAuthorization
-from ldnderm.interop.cdshooks.prefetch import FhirFetcher, http_fetcher
+from ldnderm.interop.cdshooks.models import FeedbackRequest
+from ldnderm.interop.cdshooks.prefetch import FetchPolicy, FhirFetcher, http_fetcher
 from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.cds import conf
 from ldnderm.web.cds.models import CardFeedback
 
+log = logging.getLogger(__name__)
 View = Callable[..., HttpResponse]
 MAX_BODY_BYTES = 2_000_000
 
@@ -82,6 +84,7 @@ def _guarded(view: View) -> View:
         except PrefetchUnavailable as exc:
             return _error(412, "incomplete", str(exc))
         except LdnDermError:
+            log.exception("CDS call failed in the domain core")
             return _error(500, "exception", "internal error in the domain core")
 
     return wrapper
@@ -110,17 +113,12 @@ def _json_body(request: HttpRequest) -> Any:
         raise InvalidInput("", f"the request body is not valid JSON ({exc})") from exc
 
 
-def _fetcher_for(issuer: TrustedIssuer) -> FhirFetcher:
-    fetch = http_fetcher()
-
-    def guarded(
-        base_url: str, auth: FhirAuthorization | None, queries: Mapping[str, str]
-    ) -> dict[str, Any]:
-        if issuer.fhir_servers and base_url not in issuer.fhir_servers:
-            raise PrefetchUnavailable(list(queries), "fhirServer is not allowed for this client")
-        return fetch(base_url, auth, queries)
-
-    return guarded
+def _fetcher_for(issuer: TrustedIssuer) -> FhirFetcher | None:
+    """The fetcher for this issuer's allow-list, or ``None``: without ``fhir_servers`` the issuer
+    is prefetch-only and the service never fetches for it (SSRF)."""
+    if not issuer.fhir_servers:
+        return None
+    return http_fetcher(FetchPolicy.of(issuer.fhir_servers, issuer.fhir_private_networks))
 
 
 @_cors("GET")
