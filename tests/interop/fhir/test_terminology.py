@@ -363,3 +363,31 @@ def test_the_schema_catches_what_the_binding_table_also_catches(r4_schema: Json)
     of_kind(bundle, "Observation")["status"] = "bogus"
     assert list(jsonschema.Draft6Validator(r4_schema).iter_errors(bundle))
     assert [e for e, _ in t.binding_errors(of_kind(bundle, "Observation"))] == ["status"]
+
+
+# -- the CLI: exit 2 naming the field --------------------------------------------------------
+
+
+@pytest.mark.db
+def test_the_cli_import_exits_2_naming_a_bogus_observation_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from ldnderm.cli.app import main
+    from ldnderm.web.accounts.models import Clinic
+    from ldnderm.web.registry.models import Assessment, Patient
+
+    Clinic.objects.create(name="Clinic A", slug="clinic-a")
+    bundle = export_bundle(record())
+    index = next(
+        i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Observation"
+    )
+    bundle["entry"][index]["resource"]["status"] = "bogus"
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    monkeypatch.setattr("sys.argv", ["ldnderm", "fhir", "import", str(path)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 2, err
+    assert f"entry.{index}.resource.status" in err and "bogus" in err
+    assert Patient.objects.count() == 0 and Assessment.objects.count() == 0
