@@ -162,10 +162,25 @@ def test_a_condition_with_an_icd_code_also_carries_its_snomed_code_once() -> Non
 
 # -- SNOMED CT codes of the knowledge base ---------------------------------------------------------
 
-VERIFIED_SNOMED = {
+VERIFIED_SNOMED = {  # HL7 IPS SNOMED CT free set (source hl7-ips-snomed-free-set)
     "psoriasis": "9014002",
     "hidradenitis-suppurativa": "59393003",
     "atopic-dermatitis-itch": "24079001",
+    "lichen-planus": "4776004",
+    "dermatomyositis": "396230008",
+    "systemic-sclerosis": "89155008",
+    "trichotillomania": "17155009",
+    "prurigo-nodularis": "63501000",
+    "chronic-urticaria": "51611005",
+    "darier-disease": "48611009",
+}
+NOT_FOUND_SNOMED = {  # searched on 2026-12-01, no verifiable code: left out
+    "lichen-planopilaris",
+    "skin-picking-disorder",
+    "cholestatic-pruritus",
+    "uremic-pruritus",
+    "burn-pruritus",
+    "epidermolysis-bullosa-pruriginosa",
 }
 
 
@@ -175,6 +190,8 @@ def test_the_snomed_codes_verified_in_issue_11_are_in_the_knowledge_base_with_a_
         (snomed,) = [s for s in condition.snomed if s.id == code]
         assert snomed.source is not None
         assert sources.registry().get(snomed.source).kind == "terminology"
+    for condition_id in NOT_FOUND_SNOMED:
+        assert evidence.condition(condition_id).snomed == []
 
 
 def test_every_snomed_code_names_a_source_or_says_it_is_unverified() -> None:
