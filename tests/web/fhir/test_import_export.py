@@ -101,7 +101,9 @@ def test_export_has_every_resource_and_validates(clinics: tuple[Clinic, Clinic])
         "end": "2026-01-19",
     }
     observation = resources(bundle)[3]
-    assert observation["code"]["coding"][0] == {"system": "urn:ldnderm:measure", "code": "itch-nrs"}
+    coding = observation["code"]["coding"][0]
+    assert (coding["system"], coding["code"]) == ("urn:ldnderm:measure", "itch-nrs")
+    assert coding["display"] and observation["code"]["text"] == coding["display"]
     assert observation["valueQuantity"]["value"] == 8
     assert AuditEvent.objects.filter(action="export").count() == 1
 

@@ -30,7 +30,7 @@ from ldnderm.interop.fhir.records import (
     PatientRecord,
 )
 from ldnderm.kernel.codes import naltrexone
-from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.errors import InvalidInput, LdnDermError
 
 Json = dict[str, Any]
 _NS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:ldnderm:fhir")
@@ -81,10 +81,27 @@ def patient_resource(p: PatientRecord) -> Json:
     return out
 
 
+def _snomed_codings(condition_id: str) -> list[Json]:
+    """The knowledge base's SNOMED CT codes of a condition that cite a source (not unverified)."""
+    from ldnderm import evidence
+
+    try:
+        condition = evidence.condition(condition_id)
+    except LdnDermError:
+        return []
+    return [
+        {"system": t.SNOMED, "code": s.id, "display": s.label}
+        for s in condition.snomed
+        if s.source is not None and s.verification != "unverified"
+    ]
+
+
 def condition_resource(c: ConditionRecord, patient: Key) -> Json:
     codings = []
     if c.code and c.system:
         codings.append({"system": c.system, "code": c.code, "display": c.display})
+    seen = {(x["system"], x["code"]) for x in codings}
+    codings += [x for x in _snomed_codings(c.condition_id) if (x["system"], x["code"]) not in seen]
     codings.append({"system": t.CONDITION_ID_SYSTEM, "code": c.condition_id, "display": c.display})
     return {
         "resourceType": "Condition",
@@ -157,13 +174,34 @@ def course_resource(c: CourseRecord, patient: Key) -> Json:
     return out
 
 
+def _measure_name(measure_id: str) -> str:
+    from ldnderm import measures
+
+    try:
+        return str(measures.get(measure_id).describe()["name"])
+    except (LdnDermError, KeyError):
+        return measure_id
+
+
 def observation_resource(a: AssessmentRecord, patient: Key) -> Json:
+    name = _measure_name(a.measure_id)
     out: Json = {
         "resourceType": "Observation",
         "id": resource_id("Observation", a.key),
         "identifier": _identifier(a.key),
         "status": "final",
-        "code": {"coding": [{"system": t.MEASURE_SYSTEM, "code": a.measure_id}]},
+        "category": [
+            {
+                "coding": [
+                    {"system": t.OBSERVATION_CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}
+                ],
+                "text": "Survey",
+            }
+        ],
+        "code": {
+            "coding": [{"system": t.MEASURE_SYSTEM, "code": a.measure_id, "display": name}],
+            "text": name,
+        },
         "subject": _ref("Patient", patient),
         "effectiveDateTime": a.taken_on.isoformat(),
         "extension": [
@@ -186,9 +224,13 @@ def observation_resource(a: AssessmentRecord, patient: Key) -> Json:
 
 
 def adverse_event_resource(e: AdverseEventRecord, patient: Key) -> Json:
-    extensions: list[Json] = [{"url": t.AE_ACTION_EXT, "valueCode": e.action}]
+    extensions: list[Json] = [
+        {"url": t.AE_GRADE_EXT, "valueInteger": e.grade},
+        {"url": t.AE_ACTION_EXT, "valueCode": e.action},
+    ]
     if e.resolved_on:
         extensions.append({"url": t.AE_RESOLVED_EXT, "valueDate": e.resolved_on.isoformat()})
+    severity = t.ae_severity(e.grade)
     out: Json = {
         "resourceType": "AdverseEvent",
         "id": resource_id("AdverseEvent", e.key),
@@ -198,7 +240,16 @@ def adverse_event_resource(e: AdverseEventRecord, patient: Key) -> Json:
         "event": {"text": e.term},
         "subject": _ref("Patient", patient),
         "date": e.onset_on.isoformat(),
-        "severity": {"coding": [{"system": t.AE_GRADE_SYSTEM, "code": str(e.grade)}]},
+        "severity": {
+            "coding": [
+                {
+                    "system": t.AE_SEVERITY_SYSTEM,
+                    "code": severity,
+                    "display": severity.capitalize(),
+                }
+            ],
+            "text": f"{severity.capitalize()} (grade {e.grade})",
+        },
     }
     if e.course_key is not None:
         out["suspectEntity"] = [
@@ -244,7 +295,9 @@ def export_bundle(record: PatientExport, timestamp: str | None = None) -> Json:
 
 
 def validate(resource: Json) -> None:
-    """Validate a resource (a Bundle and its entries) with fhir.resources R4B."""
+    """Validate a resource (a Bundle and its entries) with fhir.resources R4B, then check the
+    required-binding codes fhir.resources leaves unchecked (:func:`.terminology.binding_errors`).
+    """
     from fhir.resources.R4B import get_fhir_model_class
     from pydantic import ValidationError
 
@@ -254,6 +307,26 @@ def validate(resource: Json) -> None:
         err = exc.errors()[0]
         path = ".".join(str(p) for p in err["loc"])
         raise InvalidInput(path, f"invalid FHIR R4B: {err['msg']}") from exc
+    check_bindings(resource, strict=True)
+
+
+def check_bindings(resource: Json, strict: bool) -> None:
+    """Raise :class:`InvalidInput` naming the first element (``entry.3.resource.status``) whose
+    required-binding code is outside its R4 value set."""
+    items: list[tuple[str, Any]] = [("", resource)]
+    if resource.get("resourceType") == "Bundle":
+        items += [
+            (f"entry.{i}.resource.", e.get("resource"))
+            for i, e in enumerate(resource.get("entry") or ())
+            if isinstance(e, dict)
+        ]
+    for prefix, item in items:
+        if not isinstance(item, dict):
+            continue
+        for element, problem in t.binding_errors(item, strict=strict):
+            raise InvalidInput(
+                f"{prefix}{element}", f"invalid code for a required binding: {problem}"
+            )
 
 
 def parse_day(value: Any, field: str) -> date:

@@ -1,7 +1,9 @@
 """Reading a FHIR R4 Bundle (transaction or collection) into registry records.
 
-The Bundle is validated whole with fhir.resources R4B first; an invalid one raises
-:class:`~ldnderm.kernel.errors.InvalidInput` naming the element, and nothing is imported.
+The Bundle is validated whole with fhir.resources R4B first, then the required-binding codes that
+fhir.resources does not check (``Observation.status``, ``MedicationRequest.intent``...: the table
+in :mod:`.terminology`); an invalid one raises :class:`~ldnderm.kernel.errors.InvalidInput`
+naming the element (``entry.2.resource.status``), and nothing is imported.
 
 Read: Patient; Condition (ICD-10-CM, SNOMED CT or the local condition code, resolved to a
 knowledge-base condition); MedicationStatement and MedicationRequest for naltrexone (RxNorm 7243
@@ -32,6 +34,7 @@ from pydantic import ValidationError
 from ldnderm.interop.cdshooks.fhirjson import codings, concept_text, medication_concept, parse_date
 from ldnderm.interop.cdshooks.naltrexone import match_concept
 from ldnderm.interop.fhir import terminology as t
+from ldnderm.interop.fhir.export import check_bindings
 from ldnderm.interop.fhir.records import (
     AdverseEventRecord,
     AssessmentRecord,
@@ -65,6 +68,7 @@ def read_bundle(data: Any) -> ParsedBundle:
         err = exc.errors()[0]
         path = ".".join(str(p) for p in err["loc"])
         raise InvalidInput(path, f"invalid FHIR R4B: {err['msg']}") from exc
+    check_bindings(data, strict=False)
     entries = [e for e in data.get("entry") or () if isinstance(e.get("resource"), dict)]
     index: dict[str, Json] = {}
     for entry in entries:
@@ -285,20 +289,23 @@ class _Reader:
 
     def _AdverseEvent(self, r: Json, where: str) -> None:
         patient = self._subject(r, where)
-        grade = next(
-            (
-                c.get("code")
-                for c in codings(r.get("severity"))
-                if c.get("system") == t.AE_GRADE_SYSTEM
-            ),
-            None,
-        )
+        extensions = {e.get("url"): e for e in r.get("extension") or ()}
+        grade_ext = (extensions.get(t.AE_GRADE_EXT) or {}).get("valueInteger")
+        grade = str(grade_ext) if isinstance(grade_ext, int) else None
+        if grade is None:  # bundles exported before the R4 severity codes: local grade coding
+            grade = next(
+                (
+                    c.get("code")
+                    for c in codings(r.get("severity"))
+                    if c.get("system") == t.AE_GRADE_SYSTEM
+                ),
+                None,
+            )
         if grade not in {"1", "2", "3", "4", "5"}:
-            raise _Skip("no grade 1-5 in the ldnderm grade system")
+            raise _Skip(f"no grade 1-5 (extension {t.AE_GRADE_EXT})")
         onset = parse_date(r.get("date"))
         if onset is None:
             raise _Skip("no date")
-        extensions = {e.get("url"): e for e in r.get("extension") or ()}
         relatedness = (extensions.get(t.AE_RELATEDNESS_SYSTEM) or {}).get("valueCode", "possible")
         course_key = None
         for suspect in r.get("suspectEntity") or ():
