@@ -81,6 +81,11 @@ def cli_outputs() -> Iterable[tuple[str, str]]:
         for c in ("psoriasis", "prurigo-nodularis", "hailey-hailey-disease")
     ]
     commands += [["compound", "--dose-mg", "4.5", "--days", "30", "--json"]]
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    commands += [["score", "dlqi", str(examples / "dlqi.json"), "--json"]]
+    commands += [
+        ["cds", "card", str(examples / "cds-order-sign.json"), "--today", "2026-03-02", "--json"]
+    ]
     for args in commands:
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
