@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.web.forms import ANSWERED_FACTS
+
 pytestmark = pytest.mark.db
 
 BASE = {
@@ -12,17 +14,7 @@ BASE = {
     "dosage_form": "liquid",
     "as_of": "2026-03-01",
 }
-COMPLETE = BASE | {
-    "medications_status": "none",
-    "allergies_status": "none",
-    "hepatic": "normal",
-    "renal": "normal",
-    "procedures_status": "none",
-    "opioid_use_disorder_history": "no",
-    "pregnant": "no",
-    "breastfeeding": "no",
-    "planned_dose_mg": "4.5",
-}
+COMPLETE = BASE | ANSWERED_FACTS | {"planned_dose_mg": "4.5"}
 PLAN = {"condition": "psoriasis", "start": "2026-03-02", "supply_days": "60"}
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ldnderm.safety.opioids import matcher, normalise
+from ldnderm.safety.classify import classify, normalise
+from ldnderm.safety.opioids import matcher
 from ldnderm.safety.profile import Medication, Profile
 from ldnderm.safety.trigger_params import (
     AgeBelow,
@@ -204,8 +205,6 @@ def _facts_not_stated(p: Profile, t: FactsNotStated) -> list[str]:
 
 
 def _medication_class(p: Profile, t: MedicationClass) -> list[str]:
-    from ldnderm.safety.classify import classify
-
     found = []
     for i, med in enumerate(p.medications):
         c = classify(med)

@@ -17,23 +17,15 @@ from django.test import Client
 from ldnderm.web.accounts.models import User
 from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.registry.models import ScreeningSnapshot, TreatmentCourse
+from tests.safety.profiles import complete
+from tests.web.forms import ANSWERED_FACTS
 from tests.web.registry.personas import Record, login
 
 pytestmark = pytest.mark.db
 
 START = "2026-02-02"
-COMPLETE: dict[str, Any] = {
-    "sex": "female",
-    "age": 46,
-    "medications": [],
-    "allergies": [],
-    "hepatic": "normal",
-    "renal": "normal",
-    "planned_procedures": [],
-    "opioid_use_disorder_history": False,
-    "pregnant": False,
-    "breastfeeding": False,
-}
+COMPLETE = complete(as_of=None, planned_dose_mg=None, sex="female", age=46)
+"""Every required fact stated but the dose, which the course start takes from its plan."""
 HOLD = COMPLETE | {"planned_procedures": [{"date": "2026-02-04", "description": "excision"}]}
 CONTRAINDICATED = COMPLETE | {"medications": [{"name": "oxycodone"}]}
 REASON = "surgeon confirmed regional anaesthesia only, no opioids planned"
@@ -145,18 +137,7 @@ class TestApi:
         assert TreatmentCourse.objects.count() == before
 
 
-FORM = {
-    "condition_id": "psoriasis",
-    "started_on": START,
-    "medications_status": "none",
-    "allergies_status": "none",
-    "hepatic": "normal",
-    "renal": "normal",
-    "procedures_status": "none",
-    "opioid_use_disorder_history": "no",
-    "pregnant": "no",
-    "breastfeeding": "no",
-}
+FORM = {"condition_id": "psoriasis", "started_on": START, **ANSWERED_FACTS}
 
 
 class TestPage:
