@@ -1,17 +1,17 @@
 """Fixed-window rate limits counted in the database, so they hold across worker processes.
 
 Each call of :func:`allow` counts one request for ``(scope, value)`` in the current window and
-says whether the count is still within the limit. The counter row is created once per window
-(a unique key makes a concurrent creation fail over to the existing row) and incremented with
-``UPDATE ... SET hits = hits + 1``, which the database serialises: two concurrent requests never
-read the same count. The value itself is never stored, only a keyed hash of it.
+says whether the count is still within the limit. The counter row is incremented with
+``UPDATE ... SET hits = hits + 1``, which the database serialises, and created once per window
+(its unique key makes a concurrent creation fall back to the increment): two concurrent requests
+never read the same count. The value itself is never stored, only a keyed hash of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -35,11 +35,17 @@ def allow(
     epoch = int(now.timestamp())
     start = dt.datetime.fromtimestamp(epoch - epoch % window_seconds, tz=dt.UTC)
     key = _key(scope, value)
+    window = RequestCounter.objects.filter(scope=scope, key=key, window_start=start)
+    # The transaction writes first: on SQLite it then takes the write lock at once (waiting out
+    # a concurrent writer) instead of failing to upgrade a stale read snapshot.
     with transaction.atomic():
-        row, _ = RequestCounter.objects.get_or_create(scope=scope, key=key, window_start=start)
-        RequestCounter.objects.filter(pk=row.pk).update(hits=F("hits") + 1)
-        hits = RequestCounter.objects.values_list("hits", flat=True).get(pk=row.pk)
-    RequestCounter.objects.filter(
-        window_start__lt=now - max(KEEP, dt.timedelta(seconds=window_seconds))
-    ).delete()
+        if not window.update(hits=F("hits") + 1):
+            try:
+                with transaction.atomic():
+                    RequestCounter.objects.create(scope=scope, key=key, window_start=start, hits=1)
+            except IntegrityError:  # another request created this window's row first
+                window.update(hits=F("hits") + 1)
+        hits = window.values_list("hits", flat=True).get()
+        oldest = now - max(KEEP, dt.timedelta(seconds=window_seconds))
+        RequestCounter.objects.filter(window_start__lt=oldest).delete()
     return hits <= limit
