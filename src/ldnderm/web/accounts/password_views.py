@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
@@ -36,9 +37,8 @@ from ldnderm.web.audit.log import Action, Actor, record
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address django-axes resolved for this request (its proxy settings apply), else the
-    socket's peer."""
-    return str(getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", ""))
+    """The client's address as django-axes resolves it (its proxy settings apply)."""
+    return str(get_client_ip_address(request) or request.META.get("REMOTE_ADDR", ""))
 
 
 def too_many(request: HttpRequest, window_seconds: int) -> HttpResponse:
