@@ -120,7 +120,7 @@ def assign_role(user: User, role: str) -> None:
     they may read their own clinic's audit trail and nothing else."""
     _check_role(role)
     user.groups.set([Group.objects.get_or_create(name=role)[0]])
-    audit = Permission.objects.get(codename=AUDIT_PERMISSION)
+    audit = Permission.objects.get(content_type__app_label="audit", codename=AUDIT_PERMISSION)
     if role == ADMIN:
         user.user_permissions.add(audit)
     else:
