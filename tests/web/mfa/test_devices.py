@@ -4,8 +4,10 @@ single-use recovery codes and throttling."""
 from __future__ import annotations
 
 import base64
+import threading
 
 import pytest
+from django.db import connection
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -120,3 +122,43 @@ class TestCodes:
         assert not held.ok and held.wait_seconds == 1
         waited(alice)
         assert devices.check_code(alice, right).ok
+
+
+def _at_once(attempt: str, user: User, times: int = 4) -> list[bool]:
+    """``times`` threads, each with its own database connection, check one code together."""
+    barrier = threading.Barrier(times)
+    results: list[bool] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(devices.check_code(user, attempt).ok)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs row locks and concurrent writers: PostgreSQL (make test runs it there)",
+)
+@pytest.mark.django_db(transaction=True)
+class TestConcurrentUse:
+    def test_one_code_sent_four_times_at_once_is_accepted_once(
+        self, alice: User, clock: Clock
+    ) -> None:
+        device, _ = enrolled(alice, clock)
+        assert sorted(_at_once(code(device, clock), alice)) == [False, False, False, True]
+
+    def test_one_recovery_code_sent_four_times_at_once_is_accepted_once(
+        self, alice: User, clock: Clock
+    ) -> None:
+        _, codes = enrolled(alice, clock)
+        assert sorted(_at_once(codes[0], alice)) == [False, False, False, True]
+        assert devices.recovery_codes_left(alice) == 9

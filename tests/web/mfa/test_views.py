@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ldnderm.web.accounts.models import User
 from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.mfa import devices
+from ldnderm.web.mfa.qr import qr_svg
 from ldnderm.web.mfa.session import KEY, VERIFIED
 from tests.web.mfa.helpers import Clock, code, enrolled, password_login, waited
 from tests.web.registry.personas import Record
@@ -50,12 +51,16 @@ class TestEnrolment:
         page = response.content.decode()
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
-        qr = re.search(r'<div id="mfa-qr"><svg role="img" [^>]*class="mfa-qr"[^>]*>.*?</svg>', page)
+        inline_svg = r'<div id="mfa-qr">(<svg role="img" [^>]*class="mfa-qr"[^>]*>.*?</svg>)'
+        qr = re.search(inline_svg, page)
         assert qr, "an inline <svg> element"
-        assert "<path" in qr.group(0) and "<img" not in page and "data:image" not in page
+        assert "<path" in qr.group(1) and "<img" not in page and "data:image" not in page
         assert not re.search(r'(src|href)="(https?:)?//', page), "nothing loaded from elsewhere"
         device = TOTPDevice.objects.get(user=alice, confirmed=False)
         assert _secret_on(page) == devices.secret_of(device)
+        # the drawing is the one segno makes of the device's otpauth:// URI (secret included)
+        assert qr.group(1) == qr_svg(device.config_url)
+        assert device.config_url.startswith("otpauth://totp/ldnderm%3Aalice?secret=")
 
     def test_a_wrong_code_is_refused_and_the_same_secret_shown_again(
         self, require_mfa: None, alice: User, clock: Clock
