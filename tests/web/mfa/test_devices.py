@@ -46,6 +46,14 @@ class TestEnrolment:
         stored = set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
         assert stored == set(codes)
 
+    def test_no_recovery_code_is_all_digits_so_none_is_taken_for_a_totp_code(
+        self, alice: User, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        drawn = iter(["23456723", *(f"abcdefg{c}" for c in "abcdefghijklmnop")])
+        monkeypatch.setattr(StaticToken, "random_token", staticmethod(lambda: next(drawn)))
+        _, codes = enrolled(alice, clock)
+        assert "23456723" not in codes and len(codes) == 10
+
     def test_a_second_enrolment_is_refused(self, alice: User, clock: Clock) -> None:
         enrolled(alice, clock)
         with pytest.raises(devices.AlreadyEnrolled):
@@ -119,7 +127,7 @@ class TestCodes:
         wrong = f"{(int(right) + 1) % 1_000_000:06d}"
         assert not devices.check_code(alice, wrong).ok
         held = devices.check_code(alice, right)
-        assert not held.ok and held.wait_seconds == 1
+        assert not held.ok and held.wait_seconds == 1 and held.wait_text == "1 second"
         waited(alice)
         assert devices.check_code(alice, right).ok
 

@@ -124,7 +124,7 @@ class TestThrottling:
         _token(totp=_wrong(code(device, clock)))
         held = _token(totp=code(device, clock))
         assert held.status_code == 401
-        assert held.json()["detail"] == "totp: too many wrong codes; try again in 1 seconds"
+        assert held.json()["detail"] == "totp: too many wrong codes; try again in 1 second"
 
 
 class TestFromAVerifiedSession:

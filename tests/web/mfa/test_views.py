@@ -132,6 +132,15 @@ class TestVerification:
         assert AuditEvent.objects.filter(action="login_fail", username="alice").exists()
         assert client.get(PATIENTS).status_code == 302
 
+    def test_a_quick_second_try_is_told_to_wait(
+        self, require_mfa: None, alice: User, clock: Clock
+    ) -> None:
+        device, _ = enrolled(alice, clock)
+        client = password_login("alice")
+        client.post(VERIFY, {"code": _wrong(code(device, clock))})
+        response = client.post(VERIFY, {"code": code(device, clock)})
+        assert "Too many wrong codes: wait 1 second and try again." in response.content.decode()
+
     def test_a_code_used_once_does_not_open_a_second_session(
         self, require_mfa: None, alice: User, clock: Clock
     ) -> None:

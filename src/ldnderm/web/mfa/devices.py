@@ -48,6 +48,12 @@ class Check:
     def ok(self) -> bool:
         return self.device is not None
 
+    @property
+    def wait_text(self) -> str:
+        """``"1 second"``, ``"4 seconds"``: how long the throttled device holds."""
+        seconds = self.wait_seconds or 0
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+
 
 def normalise(code: str) -> str:
     """Spaces and hyphens dropped, lower case: ``"123 456"`` and ``"ABCD-EFGH"`` are accepted."""
@@ -139,7 +145,9 @@ def _new_recovery_codes(user: User) -> list[str]:
     static = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes: set[str] = set()
     while len(codes) < RECOVERY_CODES:
-        codes.add(StaticToken.random_token())
+        candidate = StaticToken.random_token()
+        if not candidate.isdigit():  # all digits would be taken for a TOTP code by check_code
+            codes.add(candidate)
     StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in sorted(codes))
     return sorted(codes)
 

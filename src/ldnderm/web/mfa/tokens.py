@@ -41,6 +41,6 @@ def refusal(request: HttpRequest, user: User, code: str | None) -> str | None:
             return None
         reason = WRONG
         if check.wait_seconds is not None:
-            reason = f"totp: too many wrong codes; try again in {check.wait_seconds} seconds"
+            reason = f"totp: too many wrong codes; try again in {check.wait_text}"
     count_failure(request, user.get_username())
     return reason

@@ -50,7 +50,7 @@ def _to(name: str, next_url: str) -> HttpResponseRedirect:
 
 def _refusal(check: devices.Check, wrong: str) -> str:
     if check.wait_seconds is not None:
-        return f"Too many wrong codes: wait {check.wait_seconds} seconds and try again."
+        return f"Too many wrong codes: wait {check.wait_text} and try again."
     return wrong
 
 
