@@ -4,7 +4,9 @@ Variables: ``DATABASE_URL`` (default ``sqlite:///<repo>/var/ldnderm.sqlite3``),
 ``LDNDERM_SECRET_KEY`` (required unless debugging or testing), ``LDNDERM_DEBUG`` (``true`` or
 ``false``), ``LDNDERM_ALLOWED_HOSTS`` (comma-separated), ``LDNDERM_VAR_DIR``,
 ``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``
-when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients).
+when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients),
+``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
+default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``).
 
 Email (invitations, set-password links, password resets) goes through Django's backends: printed
 on the console by default, sent by SMTP when ``LDNDERM_EMAIL_HOST`` is set. The SMTP variables:
@@ -55,6 +57,7 @@ class Config:
     trust_proxy_https: bool = False
     email: EmailConfig = field(default_factory=EmailConfig)
     site_url: str = "http://127.0.0.1:8000"
+    require_mfa: bool = False
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -132,4 +135,6 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         trust_proxy_https=env_bool(env, "LDNDERM_TRUST_PROXY_HTTPS", default=False),
         email=email_from_env(env),
         site_url=site_url_from_env(env),
+        # A deployment behind HTTPS requires a second factor unless it says otherwise.
+        require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
     )

@@ -37,6 +37,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("clinic/", include("ldnderm.web.accounts.urls")),
+    path("accounts/mfa/", include("ldnderm.web.mfa.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("conditions/", include("ldnderm.web.evidence.urls")),

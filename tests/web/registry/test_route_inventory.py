@@ -50,6 +50,7 @@ UNDECLARED_OK = {
         "every route is enumerated there and checked for 404 on another clinic's users, 403 "
         "for other roles, and audit (tests/web/accounts/test_clinic_admin.py)"
     ),
+    "ldnderm.web.mfa": "the signed-in user's own second factor (enrol, verify); no patient data",
     "django.views.static": "static files",
     "ldnderm.web.core.views": "home page, liveness and health checks",
     "ldnderm.web.evidence": "published evidence pages, no patient data",
