@@ -27,6 +27,10 @@ PATIENT_ROLES: frozenset[str] = frozenset({CLINICIAN, STAFF, ADMIN})
 PRESCRIBER_ROLES: frozenset[str] = frozenset({CLINICIAN, ADMIN})
 """Roles that may start or stop a treatment course or change a dose."""
 
+CORRECTOR_ROLES: frozenset[str] = frozenset({CLINICIAN, ADMIN})
+"""Roles that may delete a clinical record (with a reason) or lower an adverse event's grade;
+staff may record and add, not take away."""
+
 
 class Clinic(models.Model):
     """A clinic (tenant). Patients, courses and audit events belong to exactly one."""

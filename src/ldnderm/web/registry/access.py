@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.http import HttpRequest
 
-from ldnderm.web.accounts.models import PATIENT_ROLES, PRESCRIBER_ROLES, User
+from ldnderm.web.accounts.models import CORRECTOR_ROLES, PATIENT_ROLES, PRESCRIBER_ROLES, User
 from ldnderm.web.audit.log import Action, Actor, record
 from ldnderm.web.registry.models import (
     AdverseEvent,
@@ -77,6 +77,13 @@ class Scope:
         if not self.can_prescribe:
             record(self.actor, Action.DENIED, "function", "prescribe", reason="role")
             raise AccessDenied("starting, stopping or dosing a course needs a clinician")
+
+    def require_corrector(self, function: str) -> None:
+        """Deleting a clinical record or lowering an adverse event's grade: clinicians and
+        administrators only (an attempt by another role is audited as ``denied``)."""
+        if self.role not in CORRECTOR_ROLES:
+            record(self.actor, Action.DENIED, "function", function, reason=f"role {self.role}")
+            raise AccessDenied(f"{function.replace('-', ' ')} needs a clinician or administrator")
 
     def rows(self, model: type[M]) -> models.QuerySet[M]:
         """All rows of ``model`` in this clinic."""

@@ -1,4 +1,7 @@
-"""Adverse events: recorded, updated (resolution, action taken) and deleted, each audited."""
+"""Adverse events: recorded, updated (resolution, action taken) and deleted, each audited.
+
+Any role that opens patient records may record an event and raise its grade; lowering the
+grade, like deleting the event, is for clinicians and administrators."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from ldnderm.web.audit.log import Action
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AdverseEventIn, AdverseEventPatch
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
-from ldnderm.web.registry.services.common import audit, changed_fields
+from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
 
 
 def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
@@ -27,8 +30,11 @@ def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
 def update_adverse_event(
     scope: Scope, event: AdverseEvent, data: AdverseEventPatch
 ) -> AdverseEvent:
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("grade") is not None and changes["grade"] < event.grade:
+        scope.require_corrector("lower-adverse-event-grade")
     with transaction.atomic():
-        diff = changed_fields(event, data.model_dump(exclude_unset=True))
+        diff = changed_fields(event, changes)
         if event.resolved_on is not None and event.resolved_on < event.onset_on:
             raise InvalidInput("resolved_on", "is before the onset", f">= {event.onset_on}")
         if diff:
@@ -37,7 +43,5 @@ def update_adverse_event(
     return event
 
 
-def delete_adverse_event(scope: Scope, event: AdverseEvent) -> None:
-    with transaction.atomic():
-        audit(scope, Action.DELETE, event)
-        event.delete()
+def delete_adverse_event(scope: Scope, event: AdverseEvent, reason: str | None) -> None:
+    delete_record(scope, event, reason)

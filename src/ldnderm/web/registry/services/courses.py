@@ -44,7 +44,7 @@ from ldnderm.web.registry.inputs import (
     HoldResolution,
 )
 from ldnderm.web.registry.models import DoseChange, Patient, ScreeningSnapshot, TreatmentCourse
-from ldnderm.web.registry.services.common import audit
+from ldnderm.web.registry.services.common import audit, delete_record
 
 
 @dataclass(frozen=True)
@@ -218,11 +218,9 @@ def stop_course(scope: Scope, course: TreatmentCourse, data: CourseStopIn) -> Tr
     return course
 
 
-def delete_course(scope: Scope, course: TreatmentCourse) -> None:
-    scope.require_prescriber()
-    with transaction.atomic():
-        audit(scope, Action.DELETE, course)
-        course.delete()
+def delete_course(scope: Scope, course: TreatmentCourse, reason: str | None) -> None:
+    """Delete a course with its doses and screening snapshot (:func:`delete_record`)."""
+    delete_record(scope, course, reason)
 
 
 @dataclass(frozen=True)
