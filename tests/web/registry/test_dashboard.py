@@ -109,12 +109,21 @@ def test_the_researcher_dashboard_page_says_small_counts_are_hidden(
 
 
 @pytest.mark.parametrize("url", ["/registry/", "/registry/patients/"])
-def test_registry_overviews_say_the_data_are_synthetic_and_not_evidence(
+def test_a_demo_clinics_overviews_say_the_data_are_synthetic_and_not_evidence(
     alice: User, mine: Record, url: str
 ) -> None:
+    Clinic.objects.filter(users=alice).update(demo=True)
     page = login(alice).get(url).content.decode()
     assert "Synthetic data." in page
     assert "say nothing about whether naltrexone works" in page
+
+
+@pytest.mark.parametrize("url", ["/registry/", "/registry/patients/"])
+def test_a_real_clinics_overviews_do_not_call_its_patients_synthetic(
+    alice: User, mine: Record, url: str
+) -> None:
+    page = login(alice).get(url).content.decode()
+    assert "Synthetic data." not in page and "demo-banner" not in page
 
 
 def _worsen(rec: Record) -> None:

@@ -6,6 +6,7 @@ through both the API and the service layer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -126,7 +127,7 @@ def test_clinicians_and_administrators_can_lower_a_grade(
 
 def test_the_services_refuse_staff_whichever_door_calls_them(bob: User, mine: Record) -> None:
     staff = scope(bob)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: visits.delete_visit(staff, mine.visit, "duplicate"),
         lambda: visits.delete_assessment(staff, mine.assessment, "duplicate"),
         lambda: adverse_events.delete_adverse_event(staff, mine.adverse_event, "duplicate"),

@@ -11,12 +11,14 @@ URL pattern and API operation and fails when a declaration is missing or is not 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
 from django.http import HttpRequest
 
+from ldnderm.web.accounts.clinic_time import clinic_today
 from ldnderm.web.accounts.models import CORRECTOR_ROLES, PATIENT_ROLES, PRESCRIBER_ROLES, User
 from ldnderm.web.audit.log import Action, Actor, record
 from ldnderm.web.registry.models import (
@@ -68,6 +70,10 @@ class Scope:
     clinic_id: int
     role: str
     actor: Actor
+
+    def today(self) -> dt.date:
+        """Today's date at the user's clinic, in its time zone."""
+        return clinic_today(self.user.clinic)
 
     @property
     def can_prescribe(self) -> bool:
