@@ -105,6 +105,15 @@ def test_demo_if_empty_on_a_fresh_database_says_where_to_sign_in_and_with_what()
     assert (User.objects.count(), Patient.objects.count()) == counts
 
 
+def test_demo_if_empty_beside_a_real_clinic_points_to_no_demo_log_in() -> None:
+    clinic = Clinic.objects.create(name="Real clinic", slug="real")
+    Patient.objects.create(clinic=clinic, mrn="R-1", given_name="R", family_name="P")
+    result = CliRunner().invoke(app, ["demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "already holds patients" in result.output and "demo --reset" not in result.output
+    assert not Clinic.objects.filter(demo=True).exists()
+
+
 def _course(family: str, mrn: str, profile: dict[str, object], stopped: bool = False) -> int:
     import datetime as dt
 

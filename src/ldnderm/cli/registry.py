@@ -55,12 +55,13 @@ def demo(
             skipped = {"users": [], "skipped": "registry not empty", "login_url": login_url}
             typer.echo(json.dumps(skipped))
         else:
-            typer.echo(
-                "Demo data not loaded: the registry already holds patients.\n"
-                f"Sign in at {login_url}\n"
-                f"Demo log-ins lost? `{RESET_HINT}` gives the demo accounts new passwords "
-                "and prints them."
-            )
+            typer.echo("Demo data not loaded: the registry already holds patients.")
+            typer.echo(f"Sign in at {login_url}")
+            if commands.has_demo_clinics():
+                typer.echo(
+                    f"Demo log-ins lost? `{RESET_HINT}` gives the demo accounts new passwords "
+                    "and prints them."
+                )
         return
     if as_json:
         typer.echo(json.dumps({"users": users, "login_url": login_url}, indent=2))

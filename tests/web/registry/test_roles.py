@@ -125,6 +125,14 @@ def test_clinicians_and_administrators_can_lower_a_grade(
     assert event.grade == 1
 
 
+def test_a_grade_raised_meanwhile_is_not_lowered_from_a_stale_copy(bob: User, mine: Record) -> None:
+    stale = AdverseEvent.objects.get(pk=mine.adverse_event.pk)  # grade 1, as bob loaded it
+    AdverseEvent.objects.filter(pk=stale.pk).update(grade=5)  # a clinician raised it since
+    with pytest.raises(AccessDenied):
+        adverse_events.update_adverse_event(scope(bob), stale, AdverseEventPatch(grade=3))
+    assert AdverseEvent.objects.get(pk=stale.pk).grade == 5
+
+
 def test_the_services_refuse_staff_whichever_door_calls_them(bob: User, mine: Record) -> None:
     staff = scope(bob)
     calls: list[Callable[[], object]] = [

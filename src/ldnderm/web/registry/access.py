@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.db import models
 from django.http import HttpRequest
@@ -84,12 +84,21 @@ class Scope:
             record(self.actor, Action.DENIED, "function", "prescribe", reason="role")
             raise AccessDenied("starting, stopping or dosing a course needs a clinician")
 
+    @property
+    def may_correct(self) -> bool:
+        """May delete clinical records and lower an adverse event's grade."""
+        return self.role in CORRECTOR_ROLES
+
     def require_corrector(self, function: str) -> None:
         """Deleting a clinical record or lowering an adverse event's grade: clinicians and
         administrators only (an attempt by another role is audited as ``denied``)."""
-        if self.role not in CORRECTOR_ROLES:
-            record(self.actor, Action.DENIED, "function", function, reason=f"role {self.role}")
-            raise AccessDenied(f"{function.replace('-', ' ')} needs a clinician or administrator")
+        if not self.may_correct:
+            self.deny_correction(function)
+
+    def deny_correction(self, function: str) -> NoReturn:
+        """Audit a refused correction as ``denied`` and raise AccessDenied."""
+        record(self.actor, Action.DENIED, "function", function, reason=f"role {self.role}")
+        raise AccessDenied(f"{function.replace('-', ' ')} needs a clinician or administrator")
 
     def rows(self, model: type[M]) -> models.QuerySet[M]:
         """All rows of ``model`` in this clinic."""

@@ -18,6 +18,13 @@ def demo(if_empty: bool, reset_passwords: bool = False) -> list[dict[str, object
     return [c.__dict__ for c in data.load(reset_passwords=reset_passwords)]
 
 
+def has_demo_clinics() -> bool:
+    runtime.setup()
+    from ldnderm.web.accounts.models import Clinic
+
+    return Clinic.objects.filter(demo=True).exists()
+
+
 def rescore(measure_id: str | None) -> tuple[int, int]:
     runtime.setup()
     from ldnderm.web.registry.services.visits import rescore as run

@@ -30,17 +30,22 @@ def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
 def update_adverse_event(
     scope: Scope, event: AdverseEvent, data: AdverseEventPatch
 ) -> AdverseEvent:
+    """Apply ``data`` to the event as it stands in the database (the row is locked and read
+    again, so a grade raised meanwhile cannot be lowered from a stale copy)."""
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("grade") is not None and changes["grade"] < event.grade:
-        scope.require_corrector("lower-adverse-event-grade")
     with transaction.atomic():
-        diff = changed_fields(event, changes)
-        if event.resolved_on is not None and event.resolved_on < event.onset_on:
-            raise InvalidInput("resolved_on", "is before the onset", f">= {event.onset_on}")
-        if diff:
-            event.save()
-        audit(scope, Action.UPDATE, event, changes=sorted(diff))
-    return event
+        current = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+        lowers = changes.get("grade") is not None and changes["grade"] < current.grade
+        if not (lowers and not scope.may_correct):
+            diff = changed_fields(current, changes)
+            if current.resolved_on is not None and current.resolved_on < current.onset_on:
+                raise InvalidInput("resolved_on", "is before the onset", f">= {current.onset_on}")
+            if diff:
+                current.save()
+            audit(scope, Action.UPDATE, current, changes=sorted(diff))
+            return current
+    # Outside the transaction, so that the ``denied`` audit event is kept.
+    scope.deny_correction("lower-adverse-event-grade")
 
 
 def delete_adverse_event(scope: Scope, event: AdverseEvent, reason: str | None) -> None:
