@@ -7,7 +7,7 @@ each responder definition; courses where it is not evaluable count in neither nu
 denominator. No identifier, name or date leaves this module: only counts and shares.
 
 Researchers get the same aggregates with small cells suppressed: any count from 1 to
-``SMALL_CELL - 1`` becomes ``None`` (shown as "<5"), and so does every further count from which
+``SMALL_CELL - 1`` becomes ``None`` (shown as "hidden"), and so does every further count from which
 one could be recovered by subtraction (complementary suppression over the table's sums, see
 :meth:`Dashboard.suppress_small_cells`); a share is given only when both of its counts are
 shown, so a rare condition or adverse event in a small clinic cannot single out a patient (a
