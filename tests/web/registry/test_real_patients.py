@@ -12,7 +12,7 @@ from django.apps import apps
 
 from ldnderm.web.accounts.models import Clinic, User
 from ldnderm.web.registry.models import Patient
-from tests.web.registry.personas import Record, login
+from tests.web.registry.personas import Record, login, user
 
 pytestmark = pytest.mark.db
 
@@ -69,10 +69,23 @@ def test_every_page_of_a_demo_clinic_says_so(alice: User, url: str) -> None:
     assert 'id="demo-banner"' in page and "Demo clinic." in page
 
 
+@pytest.mark.parametrize("demo", [True, False])
+def test_the_admin_pages_of_a_demo_clinics_administrator_say_so_too(
+    clinic_a: Clinic, demo: bool
+) -> None:
+    Clinic.objects.filter(pk=clinic_a.pk).update(demo=demo)
+    boss = user("boss", clinic_a, "admin")
+    boss.is_staff = True
+    boss.save()
+    page = login(boss).get("/admin/")
+    assert page.status_code == 200
+    assert ('id="demo-banner"' in page.content.decode()) is demo
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_a_real_clinics_pages_carry_no_demo_banner(alice: User, url: str) -> None:
     page = login(alice).get(url).content.decode()
-    assert "demo-banner" not in page
+    assert 'id="demo-banner"' not in page
     assert "Do not enter real patients" not in page
 
 
