@@ -95,11 +95,10 @@ def suppress(
             return frozenset(hidden)
         leak = found[0]
         near = [r for r in leak.relations if leak.cells & set(r.cells)]
-        candidates = [c for r in near for c in r.cells if c not in hidden and cells[c]]
-        if not candidates:  # derived through relations beyond the leaking cells' own
-            candidates = [
-                c for r in leak.relations for c in r.cells if c not in hidden and cells[c]
-            ]
+        # The leaking cells' own relations first; else any relation the derivation may use.
+        candidates = _shown_counts(cells, near, hidden) or _shown_counts(
+            cells, leak.relations, hidden
+        )
         hidden.add(_smallest(cells, candidates))
 
 
