@@ -5,6 +5,8 @@ Variables: ``DATABASE_URL`` (default ``sqlite:///<repo>/var/ldnderm.sqlite3``),
 ``false``), ``LDNDERM_ALLOWED_HOSTS`` (comma-separated), ``LDNDERM_VAR_DIR``,
 ``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``
 when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients),
+``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
+default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``),
 ``LDNDERM_DEFAULT_TIME_ZONE`` (the IANA time zone of a new clinic, and of users without one;
 default ``Europe/London``).
 Bad values fail loudly at start-up.
@@ -34,6 +36,7 @@ class Config:
     var_dir: Path
     secure_cookies: bool
     trust_proxy_https: bool = False
+    require_mfa: bool = False
     default_time_zone: str = "Europe/London"
 
 
@@ -91,5 +94,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         var_dir=var_dir,
         secure_cookies=secure,
         trust_proxy_https=env_bool(env, "LDNDERM_TRUST_PROXY_HTTPS", default=False),
+        # A deployment behind HTTPS requires a second factor unless it says otherwise.
+        require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
         default_time_zone=zone,
     )
