@@ -6,7 +6,9 @@ Variables: ``DATABASE_URL`` (default ``sqlite:///<repo>/var/ldnderm.sqlite3``),
 ``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``
 when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients),
 ``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
-default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``).
+default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``),
+``LDNDERM_DEFAULT_TIME_ZONE`` (the IANA time zone of a new clinic, and of users without one;
+default ``Europe/London``).
 
 Email (invitations, set-password links, password resets) goes through Django's backends: printed
 on the console by default, sent by SMTP when ``LDNDERM_EMAIL_HOST`` is set. The SMTP variables:
@@ -22,6 +24,7 @@ Bad values fail loudly at start-up.
 from __future__ import annotations
 
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +61,19 @@ class Config:
     email: EmailConfig = field(default_factory=EmailConfig)
     site_url: str = "http://127.0.0.1:8000"
     require_mfa: bool = False
+    default_time_zone: str = "Europe/London"
+
+
+def time_zone_problem(name: str) -> str | None:
+    """Why ``name`` is not an IANA time zone name known here, or None when it is one."""
+    bad = f"{name!r} is not an IANA time zone name"
+    if not name or name != name.strip() or name.startswith(("/", ".")) or ".." in name:
+        return bad
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return bad
+    return None
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -125,6 +141,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
     hosts_raw = env.get("LDNDERM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
     hosts = tuple(h.strip() for h in hosts_raw.split(",") if h.strip())
     database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'ldnderm.sqlite3'}"
+    zone = env.get("LDNDERM_DEFAULT_TIME_ZONE") or "Europe/London"
+    problem = time_zone_problem(zone)
+    if problem is not None:
+        raise ImproperlyConfigured(f"LDNDERM_DEFAULT_TIME_ZONE: {problem}")
     return Config(
         database_url=database_url,
         secret_key=secret,
@@ -137,4 +157,5 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         site_url=site_url_from_env(env),
         # A deployment behind HTTPS requires a second factor unless it says otherwise.
         require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
+        default_time_zone=zone,
     )

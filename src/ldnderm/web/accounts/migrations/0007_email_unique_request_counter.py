@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_clinic_mrn_systems"),
+        ("accounts", "0006_clinic_demo_and_time_zone"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
