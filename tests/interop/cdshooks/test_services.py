@@ -118,10 +118,11 @@ class TestOrderSelect:
 
     def test_an_invalid_resource_is_reported_not_silently_dropped(self) -> None:
         broken = f.statement("morphine 10 MG", "7052")
-        del broken["subject"]
+        broken["effectivePeriod"] = {"start": "2024-13-01"}  # no such month
         items = cards(f.order_request(prefetch_data=f.prefetch(statements=[broken])))
         warning = next(c for c in items if "incomplete" in c["summary"])
-        assert "MedicationStatement/ms-morphine" in warning["detail"]
+        assert "MedicationStatement/ms-morphine: not valid FHIR R4B" in warning["detail"]
+        assert "effectivePeriod.start" in warning["detail"]
 
     def test_a_prefetch_patient_other_than_the_context_patient_is_refused(self) -> None:
         data = f.prefetch()

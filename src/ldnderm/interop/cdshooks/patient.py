@@ -1,8 +1,10 @@
 """Turning prefetched (or fetched) FHIR data into what the safety screen reads.
 
-The CDS client's data is untrusted in shape: each resource is validated on its own with
-fhir.resources R4B, and one that fails is left out *and reported* (a card says the screen is
-incomplete), so that a single odd resource never hides the opioids in the others.
+The CDS client's data is untrusted in shape: each resource is read on its own into the lean,
+strict models of :mod:`ldnderm.safety.fhir_shapes` (exactly the elements the screen reads; full
+fhir.resources validation is kept for what is written, and cost most of a hook call), and one
+that fails is left out *and reported* (a card says the screen is incomplete), so that a single
+odd resource never hides the opioids in the others.
 
 What is added on top of the EHR record:
 
@@ -22,8 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
-
 from ldnderm.interop.cdshooks.fhirjson import (
     JsonDict,
     bundle_resources,
@@ -35,6 +35,7 @@ from ldnderm.interop.cdshooks.fhirjson import (
     reference_of,
 )
 from ldnderm.interop.cdshooks.naltrexone import match_concept
+from ldnderm.safety.fhir_shapes import read_resource
 
 READ_TYPES = (
     "Patient",
@@ -67,9 +68,10 @@ class ConditionCode:
 class PatientData:
     """The patient as the screen sees it.
 
-    ``bundle`` is a FHIR collection Bundle of valid R4B resources; ``resources`` holds the same
-    resources as the fhir.resources models they were validated into (``None`` when the data was
-    built without them), so the screen need not validate them a second time; ``skipped`` lists
+    ``bundle`` is a FHIR collection Bundle of the resources read; ``resources`` holds the same
+    resources as the lean models they were read into (:mod:`ldnderm.safety.fhir_shapes`;
+    ``None`` when the data was built without them), so the screen need not read them a second
+    time; ``skipped`` lists
     resources left out (``"MedicationStatement/7: <problem>"``); ``missing`` lists prefetch keys
     the client did not provide and that could not be fetched, for optional keys only;
     ``unreadable`` maps prefetch keys whose content could not be read (an OperationOutcome, a
@@ -245,17 +247,8 @@ def _planned(resource: JsonDict) -> PlannedProcedure | None:
 
 
 def _validated(resource: JsonDict) -> tuple[Any, str | None]:
-    """The resource as a fhir.resources R4B model, or ``None`` and what is wrong with it."""
-    from fhir.resources.R4B import get_fhir_model_class
-
-    try:
-        return get_fhir_model_class(str(resource["resourceType"])).model_validate(resource), None
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        return None, f"not valid FHIR R4B ({where}: {err['msg']})"
-    except (KeyError, ValueError) as exc:
-        return None, f"not valid FHIR R4B ({exc})"
+    """The resource as its lean model, or ``None`` and what is wrong with it."""
+    return read_resource(resource)
 
 
 _CONDITION_SYSTEMS = {
