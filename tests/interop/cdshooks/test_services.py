@@ -16,6 +16,7 @@ from ldnderm.interop.cdshooks.patient import PatientData, assemble
 from ldnderm.interop.cdshooks.prefetch import FetchPolicy, http_fetcher
 from ldnderm.interop.cdshooks.screening import DomainScreener
 from ldnderm.kernel.errors import InvalidInput, NotFound
+from ldnderm.safety import fhir_shapes
 from tests.interop.cdshooks import fixtures as f
 
 ENV = cdshooks.Environment(today=f.TODAY)
@@ -146,6 +147,8 @@ class TestOrderSelect:
         data = f.prefetch(statements=[OXYCODONE], procedures=[f.surgery(2)])
         patient = assemble(as_of=f.TODAY, patient_id=f.PATIENT_ID, prefetch=data)
         assert patient.resources is not None and len(patient.resources) > 2
+        # Read into the lean models of what the screen reads, not validated by fhir.resources.
+        assert all(isinstance(r, fhir_shapes.Resource) for r in patient.resources)
         screener = DomainScreener()
         once = screener.screen(patient)
         from_bundle = screener.screen(replace(patient, resources=None))

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ldnderm.interop.cdshooks.models import (
     SUMMARY_MAX,

@@ -101,14 +101,17 @@ def assemble(
     planned_dose_mg: float | None = None,
     missing: Iterable[str] = (),
     unreadable: Mapping[str, str] | None = None,
+    medications: Mapping[str, JsonDict] | None = None,
 ) -> PatientData:
     """Build :class:`PatientData` from prefetch results and the draft orders.
 
     ``exclude`` holds references (``MedicationRequest/1``) of the naltrexone orders themselves,
     which are the plan, not a co-medication. Resources entered in error are ignored. A
     ``medicationReference`` is resolved from ``contained``, then from a Medication anywhere in
-    the prefetch data or draft orders (an ``_include``), then from ``reference.display``; a
-    medicine that none of these names is kept as ``"not read: <Type>/<id>"`` and reported.
+    the prefetch data or draft orders (an ``_include``), then from ``medications`` (Medication
+    resources fetched from the FHIR server, by the reference that named them), then from
+    ``reference.display``; a medicine that none of these names is kept as
+    ``"not read: <Type>/<id>"`` and reported.
     """
     excluded = set(exclude)
     resources: list[JsonDict] = []
@@ -119,6 +122,7 @@ def assemble(
     sources.append((draft_orders, True))
     seen: set[str] = set()
     included = medication_index(container for container, _ in sources)
+    included.update(medications or {})
     for container, is_draft in sources:
         for resource in bundle_resources(container):
             kind = resource.get("resourceType")
@@ -167,10 +171,40 @@ def assemble(
     )
 
 
-def active_naltrexone(prefetch: Mapping[str, Any]) -> list[JsonDict]:
-    """Active naltrexone MedicationRequests and MedicationStatements in the prefetch data."""
+def unresolved_medications(
+    prefetch: Mapping[str, Any], draft_orders: Mapping[str, Any] | None = None
+) -> list[str]:
+    """The ``medicationReference`` targets that nothing sent resolves, in order, once each.
+
+    A reference to a ``contained`` resource (``#id``) is never listed: it cannot be fetched.
+    The caller decides which of the others it may fetch (:mod:`ldnderm.interop.cdshooks.services`).
+    """
+    containers = [*prefetch.values(), draft_orders]
+    included = medication_index(containers)
+    found: list[str] = []
+    for container in containers:
+        for resource in bundle_resources(container):
+            if resource.get("resourceType") not in _MED_TYPES:
+                continue
+            if resource.get("status") == "entered-in-error":
+                continue
+            if isinstance(resource.get("medicationCodeableConcept"), dict):
+                continue
+            ref = resource.get("medicationReference")
+            target = ref.get("reference") if isinstance(ref, dict) else None
+            if isinstance(target, str) and not target.startswith("#") and target not in included:
+                found.append(target)
+    return list(dict.fromkeys(found))
+
+
+def active_naltrexone(
+    prefetch: Mapping[str, Any], medications: Mapping[str, JsonDict] | None = None
+) -> list[JsonDict]:
+    """Active naltrexone MedicationRequests and MedicationStatements in the prefetch data
+    (``medications``: fetched Medication resources by reference, see :func:`assemble`)."""
     found = []
     included = medication_index(prefetch.values())
+    included.update(medications or {})
     for container in prefetch.values():
         for resource in bundle_resources(container):
             if resource.get("resourceType") not in _MED_TYPES:
@@ -194,7 +228,8 @@ def _medication(
         said = target.get("reference") if isinstance(target, dict) else None
         problem = (
             f"medicationReference {said!r} could not be resolved (not contained, not in the "
-            "data sent, no display): the medicine is unknown and is listed as 'not read'"
+            "data sent or fetched, no display): the medicine is unknown and is listed as "
+            "'not read'"
             if said
             else "no medication could be read: the medicine is listed as 'not read'"
         )
