@@ -54,7 +54,9 @@ from ldnderm.kernel.errors import InvalidInput, NotFound
 
 PREFETCH: dict[str, str] = {
     "patient": "Patient/{{context.patientId}}",
-    "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
+    "medicationRequests": (
+        "MedicationRequest?patient={{context.patientId}}&status=active,on-hold,completed,stopped"
+    ),
     "medicationStatements": (
         "MedicationStatement?patient={{context.patientId}}&status=active,completed,intended,on-hold"
     ),
@@ -67,8 +69,9 @@ PREFETCH: dict[str, str] = {
     ),
     "plannedProcedures": "ServiceRequest?patient={{context.patientId}}&status=active",
 }
-"""Prefetch templates. Completed and stopped statements are asked for because an opioid stopped
-a few days ago still contraindicates naltrexone (opioid-free interval)."""
+"""Prefetch templates. Completed and stopped statements and requests are asked for because an
+opioid stopped a few days ago still contraindicates naltrexone (opioid-free interval); a stopped
+opioid prescription is often all an EHR records of it."""
 
 REQUIRED = ("patient", "medicationRequests", "medicationStatements", "conditions")
 """Without these the opioid screen cannot run: missing and not fetchable -> 412. The other keys
