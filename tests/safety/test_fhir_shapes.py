@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from ldnderm.safety import fhir_shapes
 from ldnderm.safety.fhir import facts_from_resources, read_fhir_facts
 from ldnderm.safety.fhir_shapes import MODELS, read_resource
 
@@ -105,19 +106,23 @@ class TestStrictShapes:
                 dosage=[{"doseAndRate": [{"doseQuantity": {"value": 4.5, "unit": "mg"}}]}],
             )
         )
-        assert model is not None
+        assert isinstance(model, fhir_shapes.MedicationStatement)
         period = model.effectivePeriod
+        assert period is not None
         assert period.start == "2024-05"  # partial: kept as text, never a made-up day
         assert period.end == datetime(2025, 1, 2, 10, tzinfo=timezone(timedelta(hours=2)))
         assert model.dateAsserted == date(2025, 1, 3)
-        dose = model.dosage[0].doseAndRate[0].doseQuantity.value
-        assert dose == Decimal("4.5")
+        assert model.dosage and model.dosage[0].doseAndRate
+        dose = model.dosage[0].doseAndRate[0].doseQuantity
+        assert dose is not None and dose.value == Decimal("4.5")
 
     def test_instants_and_leap_seconds(self) -> None:
         obs = {"resourceType": "Observation", "status": "final", "code": {"text": "x"}}
         model, _ = read_resource(dict(obs, issued="2024-01-01T00:00:00Z"))
+        assert isinstance(model, fhir_shapes.Observation)
         assert model.issued == datetime(2024, 1, 1, tzinfo=UTC)
         model, _ = read_resource(dict(obs, issued="2016-12-31T23:59:60Z"))
+        assert isinstance(model, fhir_shapes.Observation)
         assert model.issued == "2016-12-31T23:59:60Z"
         assert "issued" in problem(dict(obs, issued="2024-01-01"))
 

@@ -17,7 +17,8 @@ elements :mod:`ldnderm.safety.fhir` reads, and checks them strictly:
 A resource that fails is unreadable: the caller leaves it out and reports it (the screen then
 says it is incomplete), never reads it as "nothing there". Elements the reader does not read
 are ignored. Full fhir.resources validation stays where data is written or imported
-(:mod:`ldnderm.interop.fhir`) and for whole Bundles given to :func:`ldnderm.safety.fhir.read_fhir_facts`.
+(:mod:`ldnderm.interop.fhir`) and for whole Bundles given to
+:func:`ldnderm.safety.fhir.read_fhir_facts`.
 
 The models keep fhir.resources' element names and ``get_resource_type()``, so one reader serves
 both.
@@ -197,7 +198,7 @@ class Patient(Resource):
 
 
 class Condition(Resource):
-    CHOICES = ("abatement",)
+    CHOICES: ClassVar[tuple[str, ...]] = ("abatement",)
     code: CodeableConcept | None = None
     clinicalStatus: CodeableConcept | None = None
     verificationStatus: CodeableConcept | None = None
@@ -209,7 +210,7 @@ class Condition(Resource):
 
 
 class _MedicationRecord(Resource):
-    CHOICES = ("medication",)
+    CHOICES: ClassVar[tuple[str, ...]] = ("medication",)
     status: Str
     medicationCodeableConcept: CodeableConcept | None = None
     medicationReference: Reference | None = None
@@ -217,7 +218,7 @@ class _MedicationRecord(Resource):
 
 
 class MedicationStatement(_MedicationRecord):
-    CHOICES = ("medication", "effective")
+    CHOICES: ClassVar[tuple[str, ...]] = ("medication", "effective")
     effectiveDateTime: FhirDateTime | None = None
     effectivePeriod: Period | None = None
     dateAsserted: FhirDateTime | None = None
@@ -244,7 +245,7 @@ class AllergyIntolerance(Resource):
 
 
 class Observation(Resource):
-    CHOICES = ("effective", "value")
+    CHOICES: ClassVar[tuple[str, ...]] = ("effective", "value")
     status: Str
     code: CodeableConcept
     valueCodeableConcept: CodeableConcept | None = None
@@ -257,7 +258,7 @@ class Observation(Resource):
 
 
 class Procedure(Resource):
-    CHOICES = ("performed",)
+    CHOICES: ClassVar[tuple[str, ...]] = ("performed",)
     status: Str
     code: CodeableConcept | None = None
     performedDateTime: FhirDateTime | None = None
@@ -265,7 +266,7 @@ class Procedure(Resource):
 
 
 class ServiceRequest(Resource):
-    CHOICES = ("occurrence",)
+    CHOICES: ClassVar[tuple[str, ...]] = ("occurrence",)
     status: Str
     intent: Str
     code: CodeableConcept | None = None

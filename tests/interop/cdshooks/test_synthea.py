@@ -29,6 +29,7 @@ NAMED = {
     "Marc_Corkery": {"857005": "Acetaminophen 325 MG / HYDROcodone Bitartrate 7.5 MG Oral Tablet"},
 }
 TEMPLATE = PREFETCH["medicationRequests"]
+CLEAN = "Naltrexone safety screen: no contraindication found in the EHR data"
 ASKED = set(parse_qs(TEMPLATE.split("?", 1)[1])["status"][0].split(","))
 """The statuses the service's template asks the EHR for (a stopped opioid is asked for too)."""
 
