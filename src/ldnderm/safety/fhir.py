@@ -432,7 +432,7 @@ class _Reader:
             )
             med["name"] = f"not read: {name}"
         dosages = getattr(res, "dosage", None) or getattr(res, "dosageInstruction", None) or []
-        if _is_naltrexone(med) and res.get_resource_type() == "MedicationRequest":
+        if res.get_resource_type() == "MedicationRequest" and _is_naltrexone(med):
             dose = _dose_mg(dosages)
             if dose is not None and "planned_dose_mg" not in self.doc:
                 self.doc["planned_dose_mg"] = dose

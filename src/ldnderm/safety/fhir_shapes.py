@@ -290,6 +290,9 @@ MODELS: dict[str, type[Resource]] = {
 }
 """The resource types the safety reader reads, by ``resourceType``."""
 _CHOICE_FORMS = {m: m.choice_forms() for m in MODELS.values()}
+_CHOICE_KEYS = {
+    m: frozenset(f for forms in _CHOICE_FORMS[m] for f in forms) for m in MODELS.values()
+}
 
 
 def read_resource(resource: Mapping[str, Any]) -> tuple[Resource | None, str | None]:
@@ -301,12 +304,15 @@ def read_resource(resource: Mapping[str, Any]) -> tuple[Resource | None, str | N
     model = MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         return None, f"resource type {kind!r} is not read"
-    for forms in _CHOICE_FORMS[model]:
-        given = [f for f in forms if f in resource]
-        if len(given) > 1:
-            return None, f"not valid FHIR R4B (one choice element given as {' and '.join(given)})"
+    choices = _CHOICE_KEYS[model]
+    if choices and len(choices.intersection(resource)) > 1:
+        for forms in _CHOICE_FORMS[model]:
+            given = [f for f in forms if f in resource]
+            if len(given) > 1:
+                why = f"one choice element given as {' and '.join(given)}"
+                return None, f"not valid FHIR R4B ({why})"
     try:
-        return model.model_validate(resource), None
+        return model.__pydantic_validator__.validate_python(resource), None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "resource"
