@@ -18,6 +18,7 @@ from ldnderm.web.registry.inputs import PatientIn
 from ldnderm.web.registry.models import Patient
 from ldnderm.web.registry.services import courses as course_service
 from ldnderm.web.registry.services import patients as service
+from ldnderm.web.registry.services import responsible
 from ldnderm.web.registry.views.base import is_htmx, page
 
 PAGE_SIZE = 50
@@ -117,6 +118,9 @@ def patient_detail(request: HttpRequest, scope: Scope, patient_id: int) -> HttpR
         "timeline": _timeline(record, names),
         "charts": _charts(record),
         "can_prescribe": scope.can_prescribe,
+        "may_reassign": scope.may_correct,
+        "clinicians": list(responsible.clinicians(scope.clinic_id)) if scope.may_correct else [],
+        "responsible_name": responsible.display_name(record.patient.responsible),
     }
     return render(request, "registry/patient_detail.html", context)
 
