@@ -186,7 +186,7 @@ class TestVerification:
         device, _ = enrolled(alice, clock)
         client = password_login("alice")
         response = client.post(VERIFY, {"code": code(device, clock), "next": "https://evil.test/"})
-        assert response["Location"] == "/"
+        assert response["Location"] == "/registry/"  # the dashboard, where log-ins land
 
     def test_without_a_device_verification_sends_to_enrolment(
         self, require_mfa: None, alice: User
@@ -197,7 +197,7 @@ class TestVerification:
     def test_a_verified_or_exempt_session_has_nothing_to_verify(
         self, require_mfa: None, rita: User
     ) -> None:
-        assert password_login("rita").get(VERIFY)["Location"] == "/"
+        assert password_login("rita").get(VERIFY)["Location"] == "/registry/"
 
 
 class TestOptionalUse:

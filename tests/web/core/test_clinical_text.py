@@ -1,0 +1,53 @@
+"""Clinician wording: doses as "1.5 mg", names instead of ids, dates that cannot be misread, and
+the pages that use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ldnderm.web.core.templatetags.clinical_text import (
+    condition_name,
+    day,
+    measure_name,
+    mg,
+    protocol_name,
+)
+from ldnderm.web.registry.templatetags.registry_tags import answer_label
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("1.50"), "1.5 mg"),
+        (3, "3 mg"),
+        ("4.50", "4.5 mg"),
+        (Decimal("0.25"), "0.25 mg"),
+        (None, ""),
+        ("n/a", "n/a"),
+        (Decimal("NaN"), "NaN"),
+    ],
+)
+def test_doses_read_as_milligrams_without_trailing_zeros(value: object, text: str) -> None:
+    assert mg(value) == text
+
+
+def test_ids_become_names_and_unknown_ids_stay_as_given() -> None:
+    assert measure_name("dlqi") == "Dermatology Life Quality Index (DLQI)"
+    assert condition_name("psoriasis") == "Psoriasis"
+    assert protocol_name("ldn-titration") == "Low-dose naltrexone, titrated"
+    assert measure_name("nope") == "nope"
+
+
+def test_dates_read_day_month_year() -> None:
+    assert day(dt.date(2026, 2, 3)) == "3 Feb 2026"
+    assert day("2026-12-01") == "1 Dec 2026"
+    assert day(dt.datetime(2026, 2, 3, 23, 0)) == "3 Feb 2026"
+    assert day("soon") == "soon" and day(None) == ""
+
+
+def test_answer_codes_are_words() -> None:
+    assert answer_label("not_relevant") == "not relevant"
+    assert answer_label("3") == "3"
