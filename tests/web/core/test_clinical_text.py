@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ldnderm.web.core.templatetags.clinical_text import (
     condition_name,
@@ -44,7 +45,9 @@ def test_ids_become_names_and_unknown_ids_stay_as_given() -> None:
 def test_dates_read_day_month_year() -> None:
     assert day(dt.date(2026, 2, 3)) == "3 Feb 2026"
     assert day("2026-12-01") == "1 Dec 2026"
-    assert day(dt.datetime(2026, 2, 3, 23, 0)) == "3 Feb 2026"
+    late = dt.datetime(2026, 2, 3, 23, 30, tzinfo=dt.UTC)
+    with timezone.override("Europe/Berlin"):
+        assert day(late) == "4 Feb 2026"  # already the next day at the clinic
     assert day("soon") == "soon" and day(None) == ""
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -32,14 +33,15 @@ def mg(value: object) -> str:
 
 @register.filter
 def day(value: object) -> str:
-    """A date no reader can misread (``3 Feb 2026``); an ISO text is read first."""
+    """A date no reader can misread (``3 Feb 2026``); an ISO text is read first, and an
+    instant is dated in the current (clinic's) time zone."""
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
         return f"{value.day} {value:%b %Y}"
     return "" if value is None else str(value)
