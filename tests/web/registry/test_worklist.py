@@ -196,3 +196,12 @@ def test_today_is_the_clinics_date(alice: User, clinic_a: Clinic) -> None:
     page = login(alice).get("/registry/").content.decode()
     assert day(clinic_today(clinic_a)) in page
     assert "Kiwi" in page
+
+
+def test_the_demo_shares_its_patients_between_clinicians_and_leaves_some_unassigned() -> None:
+    from ldnderm.web.registry import demo
+
+    demo.load(seed=1)
+    clinic = Clinic.objects.get(slug="northside")
+    owners = {p.responsible.username if p.responsible else None for p in clinic.patients.all()}
+    assert owners == {"clinician-northside", "admin-northside", None}
