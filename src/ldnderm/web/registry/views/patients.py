@@ -127,16 +127,16 @@ class TimelineEntry:
 
 def _timeline(record: service.PatientRecord, names: dict[str, str]) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
+    protocols = dict(clinical.protocols())
     for c in record.courses:
         name = names.get(c.condition_id, c.condition_id)
-        entries.append(
-            TimelineEntry(c.started_on, "course", f"Course started: {name}", c.protocol_id)
-        )
+        protocol = protocols.get(c.protocol_id, c.protocol_id)
+        entries.append(TimelineEntry(c.started_on, "course", f"Course started: {name}", protocol))
         if c.stopped_on:
             reason = c.get_stop_reason_display()
             entries.append(TimelineEntry(c.stopped_on, "stop", f"Course stopped: {name}", reason))
         for d in c.doses.all():
-            text = f"{d.mg_per_day.normalize():f} mg/day"
+            text = f"{d.mg_per_day.normalize():f} mg a day"
             entries.append(TimelineEntry(d.changed_on, "dose", f"Dose {text}", d.formulation))
     for v in record.visits:
         entries.append(
