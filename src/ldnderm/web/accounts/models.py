@@ -17,6 +17,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from ldnderm.web.audit import tokens
+from ldnderm.web.audit.log import Actor
+
 CLINICIAN, STAFF, RESEARCHER, ADMIN = "clinician", "staff", "researcher", "admin"
 ROLES: tuple[str, ...] = (CLINICIAN, STAFF, RESEARCHER, ADMIN)
 """Role names, each a Django group created by migration ``accounts.0002``."""
@@ -142,6 +145,6 @@ class ApiToken(models.Model):
 
     @classmethod
     def revoke_all(cls, user: User) -> int:
-        """Revoke every live token of ``user``; return how many."""
-        live = cls.objects.filter(user=user, revoked_at__isnull=True)
-        return live.update(revoked_at=timezone.now())
+        """Revoke every live token of ``user`` (audited, one event each); return how many."""
+        actor = Actor(user_id=user.pk, username=user.get_username(), clinic_id=user.clinic_id)
+        return tokens.revoke(cls.objects.filter(user=user), actor, "password changed")

@@ -9,7 +9,7 @@ from ldnderm.web.audit.log import Action
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AdverseEventIn, AdverseEventPatch
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
-from ldnderm.web.registry.services.common import audit, changed_fields
+from ldnderm.web.registry.services.common import audit, changed_fields, delete
 
 
 def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
@@ -33,11 +33,9 @@ def update_adverse_event(
             raise InvalidInput("resolved_on", "is before the onset", f">= {event.onset_on}")
         if diff:
             event.save()
-        audit(scope, Action.UPDATE, event, changes=sorted(diff))
+        audit(scope, Action.UPDATE, event, changes=diff)
     return event
 
 
 def delete_adverse_event(scope: Scope, event: AdverseEvent) -> None:
-    with transaction.atomic():
-        audit(scope, Action.DELETE, event)
-        event.delete()
+    delete(scope, event)

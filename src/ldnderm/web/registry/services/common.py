@@ -1,4 +1,5 @@
-"""Helpers shared by the use cases: audited writes and paging."""
+"""Helpers shared by the use cases: audited writes (updates keep ``{field: [old, new]}``,
+deletes one event per row removed) and paging."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from ldnderm.web.audit.cascade import delete_audited
 from ldnderm.web.audit.log import record
 from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
 
@@ -20,6 +22,13 @@ MAX_OFFSET = 2**62
 def audit(scope: Scope, action: str, obj: models.Model, **detail: Any) -> None:
     """Append an audit event about ``obj`` (its type, id and patient)."""
     record(scope.actor, action, object_type_of(obj), obj.pk, patient_id_of(obj), **detail)
+
+
+def delete(scope: Scope, obj: models.Model, **detail: Any) -> dict[str, int]:
+    """Delete ``obj``, with one ``delete`` event for it and one for each row the deletion
+    cascades to (and an ``update`` for each row whose key it clears); see
+    :mod:`ldnderm.web.audit.cascade`."""
+    return delete_audited(scope.actor, obj, object_type_of, patient_id_of(obj), **detail)
 
 
 def page(qs: models.QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:
@@ -42,7 +51,10 @@ def changed_fields(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+    """A JSON-safe form of a field value: dates and decimals as text, JSON kept as it is."""
+    if isinstance(value, str | int | float | bool | type(None) | list | dict):
+        return value
+    return str(value)
 
 
 def audited_page(

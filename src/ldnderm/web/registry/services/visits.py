@@ -16,7 +16,7 @@ from ldnderm.web.audit.log import Action, Actor, record
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
-from ldnderm.web.registry.services.common import audit, changed_fields
+from ldnderm.web.registry.services.common import audit, changed_fields, delete
 
 
 def score(measure_id: str, responses: Any, where: str | None = None) -> ScoreResult:
@@ -74,14 +74,12 @@ def update_visit(scope: Scope, visit: Visit, data: VisitPatch) -> Visit:
         diff = changed_fields(visit, data.model_dump(exclude_unset=True))
         if diff:
             visit.save()
-        audit(scope, Action.UPDATE, visit, changes=sorted(diff))
+        audit(scope, Action.UPDATE, visit, changes=diff)
     return visit
 
 
 def delete_visit(scope: Scope, visit: Visit) -> None:
-    with transaction.atomic():
-        audit(scope, Action.DELETE, visit)
-        visit.delete()
+    delete(scope, visit)
 
 
 def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
@@ -94,29 +92,38 @@ def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
 
 
 def update_assessment(scope: Scope, assessment: Assessment, responses: Any) -> Assessment:
-    """Replace the responses and re-score; the audit event keeps the old and new totals."""
+    """Replace the responses and re-score; the audit event keeps the old and new responses
+    and totals (``changes``) and, as before, ``total``."""
     with transaction.atomic():
-        old_total = assessment.total
+        old_total, old_responses = assessment.total, assessment.responses
         assessment.responses = responses
         _fill(assessment, score(assessment.measure_id, responses))
         assessment.save()
-        audit(
-            scope,
-            Action.UPDATE,
-            assessment,
-            total=[_num(old_total), _num(assessment.total)],
-        )
+        totals = [_num(old_total), _num(assessment.total)]
+        changes = {"responses": [old_responses, responses], "total": totals}
+        audit(scope, Action.UPDATE, assessment, changes=changes, total=totals)
     return assessment
 
 
 def delete_assessment(scope: Scope, assessment: Assessment) -> None:
-    with transaction.atomic():
-        audit(scope, Action.DELETE, assessment)
-        assessment.delete()
+    delete(scope, assessment)
 
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _rescore_changes(
+    before: tuple[Any, str, str], old_total: Decimal | None, assessment: Assessment
+) -> dict[str, Any]:
+    after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+    names = ("result", "measure_version", "knowledge_version")
+    changes = {
+        n: [old, new] for n, old, new in zip(names, before, after, strict=True) if old != new
+    }
+    if old_total != assessment.total:
+        changes["total"] = [_num(old_total), _num(assessment.total)]
+    return changes
 
 
 SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
@@ -134,6 +141,7 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
         for assessment in qs.iterator(chunk_size=500):
             seen += 1
             before = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+            old_total = assessment.total
             _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
             after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             if before != after:
@@ -148,5 +156,6 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
                     assessment.pk,
                     assessment.visit.patient_id,
                     reason="rescore",
+                    changes=_rescore_changes(before, old_total, assessment),
                 )
     return seen, changed
