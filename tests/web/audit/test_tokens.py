@@ -73,3 +73,19 @@ def test_a_log_in_records_the_client_address(client: Client, erin: User) -> None
         REMOTE_ADDR="2001:0db8:0000::0001",
     )
     assert AuditEvent.objects.get(action="login").ip == "2001:db8::1"
+
+
+def test_revoking_in_the_admin_is_audited_as_the_administrator(client: Client, erin: User) -> None:
+    issue(client)
+    admin = User.objects.create_superuser("root", password=PASSWORD)
+    client.force_login(admin)
+    token = ApiToken.objects.get()
+    response = client.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [str(token.pk)]},
+        REMOTE_ADDR="192.0.2.1",
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="update", object_type="api_token")
+    assert (event.username, event.ip, event.object_id) == ("root", "192.0.2.1", str(token.pk))
+    assert event.detail["reason"] == "revoked in the admin"

@@ -13,6 +13,7 @@ from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.audit.verify import verify
 from ldnderm.web.registry.access import Scope, scope_for
 from ldnderm.web.registry.inputs import AdverseEventPatch, CourseStopIn, PatientPatch, VisitPatch
+from ldnderm.web.registry.models import Assessment
 from ldnderm.web.registry.services import adverse_events, courses, patients, visits
 from tests.web.registry.personas import Record
 
@@ -110,3 +111,14 @@ def test_a_delete_that_cascades_nowhere_writes_one_row(alice: User, mine: Record
     adverse_events.delete_adverse_event(scope(alice), mine.adverse_event)
     assert AuditEvent.objects.count() == before + 1
     assert last("delete", "adverse_event").object_id == str(event_id)
+
+
+def test_a_rescore_keeps_what_it_changed(mine: Record) -> None:
+    Assessment.objects.filter(pk=mine.assessment.pk).update(result={"stale": True}, total=0)
+    visits.rescore()
+    event = last("update", "assessment")
+    assert event.username == "system:rescore" and event.detail["reason"] == "rescore"
+    changes = event.detail["changes"]
+    assert changes["total"] == [0.0, 8.0]
+    assert changes["result"][0] == {"stale": True} and changes["result"][1]["total"] == 8
+    assert verify().ok

@@ -36,28 +36,29 @@ def delete_audited(
     of the rows deleted (``obj`` included). Every event carries ``patient_id``: a cascade never
     leaves the patient it starts from."""
     using = router.db_for_write(type(obj), instance=obj)
+    name, pk = name_of(obj), obj.pk
+    # The rows are deleted first and audited after, so the chain head is locked (until the
+    # transaction ends) only once the row locks of the delete are held: no lock-order deadlock
+    # with a writer that locks a row and then audits.
+    cause: dict[str, Any] = {"object_type": name[:40], "object_id": str(pk)[:40]}
     with transaction.atomic(using=using):
         collector = _SeeEveryRow(using=using, origin=obj)
         collector.collect([obj])
-        parent = record(actor, Action.DELETE, name_of(obj), obj.pk, patient_id, **detail)
-        cause: dict[str, Any] = {
-            "object_type": parent.object_type,
-            "object_id": parent.object_id,
-            "seq": parent.seq,
-        }
-        counts: dict[str, int] = {name_of(obj): 1}
+        counts: dict[str, int] = {name: 1}
         events = []
         for row in _children(collector, obj):
-            name = name_of(row)
-            counts[name] = counts.get(name, 0) + 1
-            events.append(_event(actor, Action.DELETE, name, row.pk, patient_id, cause))
+            child = name_of(row)
+            counts[child] = counts.get(child, 0) + 1
+            events.append(_event(actor, Action.DELETE, child, row.pk, patient_id, cause))
         for field, value, row in _field_updates(collector):
             change = {field.name: [getattr(row, field.attname), value]}
             events.append(
                 _event(actor, Action.UPDATE, name_of(row), row.pk, patient_id, cause, change)
             )
-        AuditEvent.objects.bulk_create(events)
         collector.delete()
+        parent = record(actor, Action.DELETE, name, pk, patient_id, **detail)
+        cause["seq"] = parent.seq  # each event's detail holds this dict until it is sealed
+        AuditEvent.objects.bulk_create(events)
     return counts
 
 

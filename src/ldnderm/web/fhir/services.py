@@ -38,7 +38,7 @@ from ldnderm.interop.fhir.records import (
 )
 from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.accounts.models import Clinic
-from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.audit.log import Action, Actor, bulk_record, record
 from ldnderm.web.fhir import identity
 from ldnderm.web.fhir.models import FhirIdentifier
 from ldnderm.web.registry.access import object_type_of
@@ -120,6 +120,9 @@ class _Importer:
         self.clinic = clinic
         self.actor = dataclasses.replace(actor, clinic_id=clinic.pk)
         self.report = report
+        self.created: list[tuple[str, object, int | None]] = []
+        """Audit rows for what was created, written together at the end of the import: the
+        audit chain's head is locked only then, after every row lock of the import is held."""
 
     def run(self, parsed: Any) -> None:
         for p in parsed.patients:
@@ -134,6 +137,7 @@ class _Importer:
                 self._assessment(patient, a, courses)
             for e in parsed.adverse_events.get(p.key, []):
                 self._adverse_event(patient, e, courses)
+        bulk_record(self.actor, Action.CREATE, self.created, via="fhir")
 
     # -- links --------------------------------------------------------------------------------
 
@@ -157,7 +161,7 @@ class _Importer:
 
     def _created(self, kind: str, obj: Any, patient: Patient) -> None:
         self.report.created[kind] += 1
-        record(self.actor, Action.CREATE, object_type_of(obj), obj.pk, patient.pk, via="fhir")
+        self.created.append((object_type_of(obj), obj.pk, patient.pk))
 
     def _gone(self, resource: str, key: Key, link: FhirIdentifier) -> None:
         self.report.deleted.append(

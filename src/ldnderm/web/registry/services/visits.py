@@ -12,7 +12,8 @@ from django.db import transaction
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures import ScoreResult
-from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.audit.log import Action, Actor, unsaved
+from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
@@ -137,6 +138,7 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
     qs = Assessment.objects.select_related("visit").order_by("id")
     if measure_id:
         qs = qs.filter(measure_id=measure_id)
+    events: list[AuditEvent] = []
     with transaction.atomic():
         for assessment in qs.iterator(chunk_size=500):
             seen += 1
@@ -149,13 +151,20 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
                 assessment.save(
                     update_fields=["result", "total", "measure_version", "knowledge_version"]
                 )
-                record(
-                    SYSTEM,
-                    Action.UPDATE,
-                    "assessment",
-                    assessment.pk,
-                    assessment.visit.patient_id,
-                    reason="rescore",
-                    changes=_rescore_changes(before, old_total, assessment),
+                detail = {
+                    "reason": "rescore",
+                    "changes": _rescore_changes(before, old_total, assessment),
+                }
+                events.append(
+                    unsaved(
+                        SYSTEM,
+                        Action.UPDATE,
+                        "assessment",
+                        assessment.pk,
+                        assessment.visit.patient_id,
+                        detail,
+                    )
                 )
+        # Audited at the end, in one insert: the chain head is locked only from here on.
+        AuditEvent.objects.bulk_create(events, batch_size=500)
     return seen, changed
