@@ -138,3 +138,15 @@ def test_a_malformed_head_is_invalid_input_naming_head(db: None, bad: str) -> No
     with pytest.raises(InvalidInput) as caught:
         verify(bad)
     assert caught.value.field == "--head"
+
+
+def test_rows_appended_after_the_head_record_was_read_are_fine(rows: list[AuditEvent]) -> None:
+    """As when writers append during a walk: the record read first lies before the last row."""
+    ChainHead.objects.update(seq=4, chain_hash=rows[3].chain_hash)
+    assert verify().ok
+
+
+def test_a_head_record_that_disagrees_with_its_row_is_named(rows: list[AuditEvent]) -> None:
+    ChainHead.objects.update(seq=4, chain_hash=hashing.GENESIS)
+    result = verify()
+    assert result.row_id == rows[3].pk and "chain head record" in (result.problem or "")

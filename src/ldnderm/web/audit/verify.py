@@ -8,7 +8,8 @@ The walk goes through every row in ``seq`` order and stops at the first problem,
 * a row whose ``chain_hash`` does not follow from its predecessor's: a row was **inserted**
   there (or one before it rewritten);
 * a tombstoned row of a patient with no ``erase`` event: a tombstone set outside the erase path;
-* a chain-head record that does not match the last row: the **tail** was cut off;
+* a chain-head record (read before the walk) past the last row, or not matching the row at its
+  ``seq``: the **tail** was cut off (rows appended during the walk lie past it and are fine);
 * with ``--head ID:HASH`` (a head kept outside the database): row ``ID`` missing (the tail was
   cut off), or its ``chain_hash`` not ``HASH`` (the chain was rewritten up to it).
 
@@ -91,7 +92,9 @@ _COLUMNS = ("id", "detail", "content_hash", "chain_hash", *hashing.CONTENT_FIELD
 def verify(expected_head: str | None = None) -> Verification:
     """Walk the chain; see the module docstring. ``expected_head`` is ``ID:HASH``."""
     kept = parse_head(expected_head) if expected_head is not None else None
-    walk = _Walk(kept)
+    # The head record is read before the rows: rows appended during the walk lie past it.
+    recorded = ChainHead.objects.filter(pk=1).values_list("seq", "chain_hash").first()
+    walk = _Walk(kept, recorded)
     rows = AuditEvent.objects.order_by("seq").values(*_COLUMNS)
     for row in rows.iterator(chunk_size=2000):
         problem = walk.step(row)
@@ -102,8 +105,9 @@ def verify(expected_head: str | None = None) -> Verification:
 
 
 class _Walk:
-    def __init__(self, kept: tuple[int, str] | None) -> None:
+    def __init__(self, kept: tuple[int, str] | None, recorded: tuple[int, str] | None) -> None:
         self.kept = kept
+        self.recorded = recorded
         self.kept_seen = False
         self.seq = 0
         self.previous = hashing.GENESIS
@@ -138,6 +142,9 @@ class _Walk:
             self.kept_seen = True
             if row["chain_hash"] != self.kept[1]:
                 return f"{name}: the chain up to it was rewritten (its hash is not the kept head)"
+        recorded = self.recorded
+        if recorded and row["seq"] == recorded[0] and row["chain_hash"] != recorded[1]:
+            return f"{name}: its hash is not the one the chain head record holds"
         self.seq, self.previous, self.last_id = row["seq"], row["chain_hash"], row["id"]
         self.rows += 1
         return None
@@ -155,10 +162,9 @@ class _Walk:
                 f"deleted after row {self.last_id}",
                 self.kept[0],
             )
-        record = ChainHead.objects.filter(pk=1).values_list("seq", "chain_hash").first()
-        if record is not None and record != (self.seq, self.previous):
+        if self.recorded is not None and self.recorded[0] > self.seq:
             return (
-                f"the chain head record (seq {record[0]}) does not match the last row "
+                f"the chain head record (seq {self.recorded[0]}) is past the last row "
                 f"(row {self.last_id}, seq {self.seq}): the tail of the chain was deleted",
                 self.last_id,
             )
