@@ -150,3 +150,9 @@ def test_a_head_record_that_disagrees_with_its_row_is_named(rows: list[AuditEven
     ChainHead.objects.update(seq=4, chain_hash=hashing.GENESIS)
     result = verify()
     assert result.row_id == rows[3].pk and "chain head record" in (result.problem or "")
+
+
+def test_a_lost_head_record_is_rebuilt_from_the_last_row(rows: list[AuditEvent]) -> None:
+    ChainHead.objects.all().delete()
+    event = record(ACTOR, Action.READ, "patient", 1, 1)
+    assert event.seq == 7 and verify().ok

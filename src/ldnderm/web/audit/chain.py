@@ -7,7 +7,8 @@ then reads the head the first one committed; on SQLite the ``UPDATE`` takes the 
 single write lock. So appends are serialized and each row's ``seq`` is its predecessor's plus
 one; the unique constraint on ``seq`` makes a fork impossible even for a writer that bypassed
 this code. An append costs two statements besides the ``INSERT``: lock-and-read, and moving the
-head. The head row is created on first use (after a test-database flush, for instance).
+head. The head row is created on first use (after a test-database flush, for instance), from
+the last audit row if there is one.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ from django.db import connections
 from ldnderm.web.audit import hashing
 
 LOCK_HEAD = "UPDATE audit_chainhead SET seq = seq WHERE id = 1 RETURNING seq, chain_hash"
+# The head row, when missing, starts from the last audit row (or the genesis of an empty
+# table). ``WHERE 1 = 1`` lets SQLite parse an upsert on an INSERT ... SELECT.
 CREATE_HEAD = (
-    "INSERT INTO audit_chainhead (id, seq, chain_hash) VALUES (1, 0, %s) "
-    "ON CONFLICT (id) DO NOTHING"
+    "INSERT INTO audit_chainhead (id, seq, chain_hash) SELECT 1, "
+    "COALESCE((SELECT seq FROM audit_auditevent ORDER BY seq DESC LIMIT 1), 0), "
+    "COALESCE((SELECT chain_hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1), %s) "
+    "WHERE 1 = 1 ON CONFLICT (id) DO NOTHING"
 )
 MOVE_HEAD = "UPDATE audit_chainhead SET seq = %s, chain_hash = %s WHERE id = 1"
 
