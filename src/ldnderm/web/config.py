@@ -4,13 +4,18 @@ Variables: ``DATABASE_URL`` (default ``sqlite:///<repo>/var/ldnderm.sqlite3``),
 ``LDNDERM_SECRET_KEY`` (required unless debugging or testing), ``LDNDERM_DEBUG`` (``true`` or
 ``false``), ``LDNDERM_ALLOWED_HOSTS`` (comma-separated), ``LDNDERM_VAR_DIR``,
 ``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``
-when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients).
+when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients),
+``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
+default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``),
+``LDNDERM_DEFAULT_TIME_ZONE`` (the IANA time zone of a new clinic, and of users without one;
+default ``Europe/London``).
 Bad values fail loudly at start-up.
 """
 
 from __future__ import annotations
 
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +36,20 @@ class Config:
     var_dir: Path
     secure_cookies: bool
     trust_proxy_https: bool = False
+    require_mfa: bool = False
+    default_time_zone: str = "Europe/London"
+
+
+def time_zone_problem(name: str) -> str | None:
+    """Why ``name`` is not an IANA time zone name known here, or None when it is one."""
+    bad = f"{name!r} is not an IANA time zone name"
+    if not name or name != name.strip() or name.startswith(("/", ".")) or ".." in name:
+        return bad
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return bad
+    return None
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -63,6 +82,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
     hosts_raw = env.get("LDNDERM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
     hosts = tuple(h.strip() for h in hosts_raw.split(",") if h.strip())
     database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'ldnderm.sqlite3'}"
+    zone = env.get("LDNDERM_DEFAULT_TIME_ZONE") or "Europe/London"
+    problem = time_zone_problem(zone)
+    if problem is not None:
+        raise ImproperlyConfigured(f"LDNDERM_DEFAULT_TIME_ZONE: {problem}")
     return Config(
         database_url=database_url,
         secret_key=secret,
@@ -71,4 +94,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         var_dir=var_dir,
         secure_cookies=secure,
         trust_proxy_https=env_bool(env, "LDNDERM_TRUST_PROXY_HTTPS", default=False),
+        # A deployment behind HTTPS requires a second factor unless it says otherwise.
+        require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
+        default_time_zone=zone,
     )

@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API docs from local static files, not a CDN (offline, strict CSP)
     "ldnderm.web.accounts",
     "ldnderm.web.core",
@@ -33,6 +36,7 @@ INSTALLED_APPS = [
     "ldnderm.web.screening",
     "ldnderm.web.cds",
     "ldnderm.web.fhir",
+    "ldnderm.web.mfa",
 ]
 
 MIDDLEWARE = [
@@ -44,10 +48,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ldnderm.web.accounts.clinic_time.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "ldnderm.web.accounts.sessions.AbsoluteSessionLimitMiddleware",
+    "ldnderm.web.mfa.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "ldnderm.web.urls"
@@ -102,6 +108,11 @@ AXES_RESET_ON_SUCCESS = True
 # The page gets the lockout template, the API (token endpoint) JSON; both 429 + Retry-After.
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
 
+# Second factor (ldnderm.web.mfa, docs/mfa.md): TOTP with single-use recovery codes, required for
+# staff-side accounts when LDNDERM_REQUIRE_MFA is true (by default when LDNDERM_SECURE_COOKIES is).
+LDNDERM_REQUIRE_MFA = CONFIG.require_mfa
+OTP_TOTP_ISSUER = "ldnderm"
+
 # Bearer tokens of POST /api/v1/auth/token expire after this; DELETE revokes one sooner.
 API_TOKEN_LIFETIME = dt.timedelta(days=30)
 
@@ -131,6 +142,8 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
+LDNDERM_DEFAULT_TIME_ZONE = CONFIG.default_time_zone
+"""The zone of a new clinic and of users without one (``ldnderm.web.accounts.clinic_time``)."""
 USE_I18N = False
 USE_TZ = True
 

@@ -71,8 +71,9 @@ def test_deleting_a_course_audits_each_row_the_cascade_removes_or_changes(
     alice: User, mine: Record
 ) -> None:
     course_id, screening_id = mine.course.pk, mine.course.screening.pk
-    courses.delete_course(scope(alice), mine.course)
+    courses.delete_course(scope(alice), mine.course, "entered in error")
     parent = last("delete", "course")
+    assert parent.detail == {"reason": "entered in error"}
     cause = {"object_type": "course", "object_id": str(course_id), "seq": parent.seq}
     children = AuditEvent.objects.filter(detail__cascade_of__seq=parent.seq)
     deleted = {(e.object_type, e.object_id) for e in children if e.action == "delete"}
@@ -98,7 +99,7 @@ def test_deleting_a_course_audits_each_row_the_cascade_removes_or_changes(
 
 def test_deleting_a_visit_audits_its_assessments(alice: User, mine: Record) -> None:
     assessment_id = mine.assessment.pk
-    visits.delete_visit(scope(alice), mine.visit)
+    visits.delete_visit(scope(alice), mine.visit, "entered in error")
     parent = last("delete", "visit")
     rows = AuditEvent.objects.filter(detail__cascade_of__seq=parent.seq)
     assert [(e.action, e.object_type, e.object_id) for e in rows] == [
@@ -108,7 +109,7 @@ def test_deleting_a_visit_audits_its_assessments(alice: User, mine: Record) -> N
 
 def test_a_delete_that_cascades_nowhere_writes_one_row(alice: User, mine: Record) -> None:
     before, event_id = AuditEvent.objects.count(), mine.adverse_event.pk
-    adverse_events.delete_adverse_event(scope(alice), mine.adverse_event)
+    adverse_events.delete_adverse_event(scope(alice), mine.adverse_event, "duplicate")
     assert AuditEvent.objects.count() == before + 1
     assert last("delete", "adverse_event").object_id == str(event_id)
 

@@ -5,7 +5,8 @@ Django's ``authenticate``, so django-axes counts and locks out failures exactly 
 page (a locked-out caller gets 429 in JSON, see ``ldnderm.web.accounts.lockout``). Only the
 token's SHA-256 digest is stored; a token expires after ``API_TOKEN_LIFETIME`` and
 ``DELETE /api/v1/auth/token`` revokes the one presented. An unknown, expired or revoked token
-answers 401. Issuing and revoking are audited (``create`` and ``update`` of ``api_token``).
+answers 401. An account with a second factor also sends ``totp`` (``ldnderm.web.mfa.tokens``).
+Issuing and revoking are audited (``create`` and ``update`` of ``api_token``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ldnderm.web.accounts.models import ApiToken, User
 from ldnderm.web.api.registry_schemas import TokenIn, TokenOut
 from ldnderm.web.audit import tokens
 from ldnderm.web.audit.log import Actor
+from ldnderm.web.mfa import tokens as mfa_tokens
 from ldnderm.web.registry.access import Scope, scope_for
 from ldnderm.web.registry.routes import declare
 
@@ -48,6 +50,9 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
         raise HttpError(401, "invalid credentials")
+    refusal = mfa_tokens.refusal(request, user, payload.totp)
+    if refusal is not None:
+        raise HttpError(401, refusal)
     raw, row = ApiToken.issue(user)
     tokens.issued(Actor.for_user(request, user), row, via="api")
     return {"token": raw, "expires_at": row.expires_at}
