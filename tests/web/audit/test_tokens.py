@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from ldnderm.web.accounts import services
 from ldnderm.web.accounts.models import ApiToken, User
 from ldnderm.web.audit.hashing import timestamp
+from ldnderm.web.audit.log import Actor
 from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.audit.verify import verify
 
@@ -89,3 +91,13 @@ def test_revoking_in_the_admin_is_audited_as_the_administrator(client: Client, e
     event = AuditEvent.objects.get(action="update", object_type="api_token")
     assert (event.username, event.ip, event.object_id) == ("root", "192.0.2.1", str(token.pk))
     assert event.detail["reason"] == "revoked in the admin"
+
+
+def test_deactivating_a_user_revokes_their_tokens_in_the_deactivators_name(
+    client: Client, erin: User
+) -> None:
+    issue(client)
+    admin = Actor(user_id=None, username="ada", clinic_id=None)
+    services.set_active(admin, erin, False)
+    event = AuditEvent.objects.get(action="update", object_type="api_token")
+    assert event.username == "ada" and event.detail["reason"] == "user deactivated"
