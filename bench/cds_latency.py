@@ -201,7 +201,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=640, help="per phase and round")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16, help="server worker threads")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--threads", type=int, default=16, help="threads per server worker")
     args = parser.parse_args()
 
     key = ec.generate_private_key(ec.SECP384R1())
@@ -228,7 +229,7 @@ def main() -> None:
         subprocess.run([*ldnderm, "migrate", "-q"], env=env, check=True, timeout=300)
         server = subprocess.Popen(
             [*ldnderm, "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--threads", str(args.threads)],
+             "--workers", str(args.workers), "--threads", str(args.threads)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         try:
@@ -271,7 +272,8 @@ def main() -> None:
                 server.kill()
 
     size = len(body)
-    print(f"CDS Hooks latency: {args.clients} concurrent clients, server threads {args.threads},")
+    print(f"CDS Hooks latency: {args.clients} concurrent clients, server {args.workers} worker(s)"
+          f" x {args.threads} threads,")  # fmt: skip
     print(f"hook request {size / 1024:.0f} KiB, {args.rounds} interleaved rounds, loopback")
     baseline = phases[0].samples
     b50, b95, b99 = (pct(baseline, q) for q in (50, 95, 99))
