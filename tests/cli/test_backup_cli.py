@@ -112,3 +112,28 @@ def test_a_manifest_that_does_not_match_stops_the_restore_before_the_target(
     if target.exists():
         with sqlite3.connect(target) as db:
             assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
+def test_the_commands_in_process_print_a_summary_or_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from ldnderm.cli.app import app
+    from ldnderm.web.backup import commands
+
+    db, new = tmp_path / "site.sqlite3", tmp_path / "new.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    monkeypatch.setattr(commands, "_backend", lambda: "sqlite")
+    monkeypatch.setattr(commands, "_sqlite_path", lambda: db)
+    runner = CliRunner()
+    made = runner.invoke(app, ["backup", str(tmp_path / "b"), "--json"])
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["tables"] == {"t": {"rows": 0, "checksum": "0" * 64}}
+    checked = runner.invoke(app, ["backup", "verify", str(tmp_path / "b")])
+    assert checked.exit_code == 0 and checked.output.startswith(f"verified {tmp_path / 'b'}")
+    assert "audit head: not recorded" in checked.output
+    monkeypatch.setattr(commands, "_sqlite_path", lambda: new)
+    restored = runner.invoke(app, ["restore", str(tmp_path / "b")])
+    assert restored.exit_code == 0 and "sqlite, 1 tables, 0 rows" in restored.output

@@ -52,16 +52,19 @@ def snapshot(source: Path, copy: Path) -> tuple[dict[str, TableStat], str | None
     """Copy ``source`` to ``copy`` consistently; the copy's table stats and audit head."""
     if not source.is_file():
         raise InvalidInput("DATABASE_URL", f"{source} does not exist: nothing to back up")
-    with closing(_connect(source)) as src, closing(_connect(copy)) as dst:
-        src.backup(dst)  # pages=-1: every page in one step, in one read transaction
-        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-    with closing(_connect(copy)) as db:
-        check = db.execute("PRAGMA quick_check").fetchone()
-        if check is None or check[0] != "ok":
-            raise BackupError(f"the copy of {source} fails SQLite's quick_check: {check}")
-        with closing(db.cursor()) as cursor:
-            head = audit_head.read(cursor)
-        return table_stats(_cursors(db), tables(db), _quote), head
+    try:
+        with closing(_connect(source)) as src, closing(_connect(copy)) as dst:
+            src.backup(dst)  # pages=-1: every page in one step, in one read transaction
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        with closing(_connect(copy)) as db:
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise BackupError(f"the copy of {source} fails SQLite's quick_check: {check[0]}")
+            with closing(db.cursor()) as cursor:
+                head = audit_head.read(cursor)
+            return table_stats(_cursors(db), tables(db), _quote), head
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"SQLite could not copy and read {source}: {exc}") from None
 
 
 def restore(payload: Path, target: Path, expected: dict[str, TableStat]) -> dict[str, TableStat]:
