@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -160,3 +160,30 @@ def test_gunicorn_is_given_the_trusted_proxies_and_one_worker_per_cpu() -> None:
     assert settings["forwarded_allow_ips"] == "10.0.0.0/8"
     assert settings["workers"] == len(os.sched_getaffinity(0))
     assert settings["worker_class"] == "gthread" and settings["control_socket_disable"] is True
+
+
+def test_the_gunicorn_application_loads_the_site() -> None:
+    from ldnderm.web.server import Server
+    from ldnderm.web.wsgi import application
+
+    server = Server(options("127.0.0.1", 8000, 2, 4, "10.0.0.0/8, 192.0.2.1"))
+    assert server.cfg.workers == 2 and server.cfg.threads == 4
+    assert server.cfg.forwarded_allow_ips == ["10.0.0.0/8", "192.0.2.1"]
+    assert server.load() is application
+
+
+def test_serve_passes_the_trusted_proxies_to_gunicorn(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ipaddress
+
+    from ldnderm.web import runtime, server
+
+    settings.LDNDERM_TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.0/8"),)
+    started: list[Any] = []
+    monkeypatch.setattr(server.Server, "run", lambda self: started.append(self.cfg))
+    runtime.serve("127.0.0.1", 8123, workers=None, threads=3)
+    (cfg,) = started
+    assert cfg.forwarded_allow_ips == ["10.0.0.0/8"] and cfg.threads == 3
+    assert cfg.workers == default_workers() and cfg.bind == ["127.0.0.1:8123"]
+    assert "ldnderm serving on http://127.0.0.1:8123/" in capsys.readouterr().out
