@@ -8,6 +8,8 @@ addresses or CIDR networks of the reverse proxies whose ``X-Forwarded-For`` and
 ``X-Forwarded-Proto`` are believed), ``REDIS_URL`` (the shared cache; the database otherwise).
 ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``: believe ``X-Forwarded-Proto: https`` from any peer) is
 deprecated in favour of ``LDNDERM_TRUSTED_PROXIES`` and may not be combined with it.
+``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
+default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``).
 Bad values fail loudly at start-up.
 """
 
@@ -39,6 +41,7 @@ class Config:
     trust_proxy_https: bool = False
     trusted_proxies: tuple[IPNetwork, ...] = ()
     redis_url: str = ""
+    require_mfa: bool = False
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -104,4 +107,6 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         trust_proxy_https=trust_proxy_https,
         trusted_proxies=trusted_proxies,
         redis_url=env.get("REDIS_URL", "").strip(),
+        # A deployment behind HTTPS requires a second factor unless it says otherwise.
+        require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
     )

@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API docs from local static files, not a CDN (offline, strict CSP)
     "ldnderm.web.accounts",
     "ldnderm.web.core",
@@ -33,6 +36,7 @@ INSTALLED_APPS = [
     "ldnderm.web.screening",
     "ldnderm.web.cds",
     "ldnderm.web.fhir",
+    "ldnderm.web.mfa",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "ldnderm.web.accounts.sessions.AbsoluteSessionLimitMiddleware",
+    "ldnderm.web.mfa.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "ldnderm.web.urls"
@@ -134,6 +139,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "ldnderm.web.core.proxy.client_ip"
 # The page gets the lockout template, the API (token endpoint) JSON; both 429 + Retry-After.
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
+
+# Second factor (ldnderm.web.mfa, docs/mfa.md): TOTP with single-use recovery codes, required for
+# staff-side accounts when LDNDERM_REQUIRE_MFA is true (by default when LDNDERM_SECURE_COOKIES is).
+LDNDERM_REQUIRE_MFA = CONFIG.require_mfa
+OTP_TOTP_ISSUER = "ldnderm"
 
 # Bearer tokens of POST /api/v1/auth/token expire after this; DELETE revokes one sooner.
 API_TOKEN_LIFETIME = dt.timedelta(days=30)

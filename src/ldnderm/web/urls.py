@@ -15,6 +15,7 @@ urlpatterns = [
     path("livez", core.livez, name="livez"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/mfa/", include("ldnderm.web.mfa.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("conditions/", include("ldnderm.web.evidence.urls")),

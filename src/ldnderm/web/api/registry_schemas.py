@@ -21,6 +21,9 @@ class StorableSchema(Schema, Storable):
 class TokenIn(StorableSchema):
     username: str
     password: str
+    totp: str | None = None
+    """The current code of the account's authenticator app (or a recovery code): required when
+    the account has a second factor (``docs/mfa.md``)."""
 
 
 class TokenOut(Schema):
