@@ -9,7 +9,9 @@ addresses or CIDR networks of the reverse proxies whose ``X-Forwarded-For`` and
 ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``: believe ``X-Forwarded-Proto: https`` from any peer) is
 deprecated in favour of ``LDNDERM_TRUSTED_PROXIES`` and may not be combined with it.
 ``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
-default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``).
+default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``),
+``LDNDERM_DEFAULT_TIME_ZONE`` (the IANA time zone of a new clinic, and of users without one;
+default ``Europe/London``).
 Bad values fail loudly at start-up.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +45,19 @@ class Config:
     trusted_proxies: tuple[IPNetwork, ...] = ()
     redis_url: str = ""
     require_mfa: bool = False
+    default_time_zone: str = "Europe/London"
+
+
+def time_zone_problem(name: str) -> str | None:
+    """Why ``name`` is not an IANA time zone name known here, or None when it is one."""
+    bad = f"{name!r} is not an IANA time zone name"
+    if not name or name != name.strip() or name.startswith(("/", ".")) or ".." in name:
+        return bad
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return bad
+    return None
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -97,6 +113,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
             "LDNDERM_TRUST_PROXY_HTTPS is deprecated and replaced by LDNDERM_TRUSTED_PROXIES: "
             "unset it (the trusted proxies' X-Forwarded-Proto is believed already)"
         )
+    zone = env.get("LDNDERM_DEFAULT_TIME_ZONE") or "Europe/London"
+    problem = time_zone_problem(zone)
+    if problem is not None:
+        raise ImproperlyConfigured(f"LDNDERM_DEFAULT_TIME_ZONE: {problem}")
     return Config(
         database_url=database_url,
         secret_key=secret,
@@ -109,4 +129,5 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         redis_url=env.get("REDIS_URL", "").strip(),
         # A deployment behind HTTPS requires a second factor unless it says otherwise.
         require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
+        default_time_zone=zone,
     )

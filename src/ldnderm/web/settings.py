@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ldnderm.web.core.nostore.NoStoreMiddleware",
+    "ldnderm.web.accounts.clinic_time.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -178,6 +179,8 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
+LDNDERM_DEFAULT_TIME_ZONE = CONFIG.default_time_zone
+"""The zone of a new clinic and of users without one (``ldnderm.web.accounts.clinic_time``)."""
 USE_I18N = False
 USE_TZ = True
 

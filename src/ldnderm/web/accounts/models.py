@@ -17,6 +17,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from ldnderm.web.accounts.clinic_time import default_time_zone, validate_time_zone
+
 CLINICIAN, STAFF, RESEARCHER, ADMIN = "clinician", "staff", "researcher", "admin"
 ROLES: tuple[str, ...] = (CLINICIAN, STAFF, RESEARCHER, ADMIN)
 """Role names, each a Django group created by migration ``accounts.0002``."""
@@ -26,6 +28,10 @@ PATIENT_ROLES: frozenset[str] = frozenset({CLINICIAN, STAFF, ADMIN})
 
 PRESCRIBER_ROLES: frozenset[str] = frozenset({CLINICIAN, ADMIN})
 """Roles that may start or stop a treatment course or change a dose."""
+
+CORRECTOR_ROLES: frozenset[str] = frozenset({CLINICIAN, ADMIN})
+"""Roles that may delete a clinical record (with a reason) or lower an adverse event's grade;
+staff may record and add, not take away."""
 
 
 class Clinic(models.Model):
@@ -46,9 +52,29 @@ class Clinic(models.Model):
     """Identifier systems whose values are this clinic's registry MRN (see
     :func:`ldnderm.web.fhir.identity.mrn_systems`); set in the admin or with
     ``ldnderm fhir mrn-systems``."""
+    demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A demonstration clinic of invented patients, made by `ldnderm demo` only.",
+    )
+    """Only ``ldnderm demo`` makes demo clinics; a clinic created otherwise holds real
+    patients. Every page of a demo clinic says so, and its patients carry ``demo``."""
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text='IANA time zone of the clinic, e.g. "Europe/London": its "today" and dates.',
+    )
+    """See :mod:`ldnderm.web.accounts.clinic_time`; the default is
+    ``LDNDERM_DEFAULT_TIME_ZONE``."""
 
     class Meta:
         ordering = ("name",)
+        constraints = (
+            models.CheckConstraint(
+                condition=~models.Q(time_zone=""), name="clinic_time_zone_named"
+            ),
+        )
 
     def __str__(self) -> str:
         return self.name
