@@ -190,3 +190,63 @@ def test_redis_without_its_client_library_stops_the_start() -> None:
     assert importlib.util.find_spec("redis") is None, "redis is not in the lock files"
     done = _django({"REDIS_URL": "redis://127.0.0.1:6379/0"}, code)
     assert done.returncode != 0 and "ldnderm.E001" in done.stderr
+
+
+class TestEmail:
+    """``LDNDERM_EMAIL_*``: the console backend unless a host is named, then SMTP."""
+
+    def test_by_default_mail_is_printed_not_sent(self) -> None:
+        config = from_env({})
+        assert config.email.host == "" and config.email.from_address == "ldnderm@localhost"
+        assert config.site_url == "http://127.0.0.1:8000"
+
+    def test_smtp_settings_are_read(self) -> None:
+        config = from_env(
+            {
+                "LDNDERM_EMAIL_HOST": "smtp.example.org",
+                "LDNDERM_EMAIL_PORT": "465",
+                "LDNDERM_EMAIL_USER": "mailer",
+                "LDNDERM_EMAIL_PASSWORD": "s3cret",
+                "LDNDERM_EMAIL_USE_SSL": "true",
+                "LDNDERM_EMAIL_FROM": "clinic@example.org",
+                "LDNDERM_SITE_URL": "https://derm.example.org/",
+            }
+        )
+        e = config.email
+        assert (e.host, e.port, e.user, e.password) == ("smtp.example.org", 465, "mailer", "s3cret")
+        assert (e.use_ssl, e.use_tls, e.from_address) == (True, False, "clinic@example.org")
+        assert "s3cret" not in repr(config)
+        assert config.site_url == "https://derm.example.org"
+
+    @pytest.mark.parametrize(
+        ("env", "named"),
+        [
+            ({"LDNDERM_EMAIL_PORT": "smtp"}, "LDNDERM_EMAIL_PORT"),
+            ({"LDNDERM_EMAIL_PORT": "70000"}, "LDNDERM_EMAIL_PORT"),
+            ({"LDNDERM_EMAIL_USE_TLS": "true", "LDNDERM_EMAIL_USE_SSL": "true"}, "USE_SSL"),
+            ({"LDNDERM_EMAIL_FROM": "nobody"}, "LDNDERM_EMAIL_FROM"),
+            ({"LDNDERM_SITE_URL": "derm.example.org"}, "LDNDERM_SITE_URL"),
+            ({"LDNDERM_SITE_URL": "https://derm.example.org/app"}, "LDNDERM_SITE_URL"),
+        ],
+    )
+    def test_bad_values_fail_loudly_naming_the_variable(
+        self, env: dict[str, str], named: str
+    ) -> None:
+        with pytest.raises(ImproperlyConfigured, match=named):
+            from_env(env)
+
+    def test_the_site_sends_by_smtp_when_a_host_is_set(self) -> None:
+        code = (
+            "import django, json; from django.conf import settings as s; django.setup();"
+            "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_USE_TLS,"
+            " s.DEFAULT_FROM_EMAIL]))"
+        )
+        plain = _django({}, code)
+        assert json.loads(plain.stdout)[0] == "django.core.mail.backends.console.EmailBackend"
+        smtp = _django({"LDNDERM_EMAIL_HOST": "smtp.example.org"}, code)
+        assert json.loads(smtp.stdout) == [
+            "django.core.mail.backends.smtp.EmailBackend",
+            "smtp.example.org",
+            True,
+            "ldnderm@localhost",
+        ]

@@ -12,6 +12,15 @@ deprecated in favour of ``LDNDERM_TRUSTED_PROXIES`` and may not be combined with
 default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``),
 ``LDNDERM_DEFAULT_TIME_ZONE`` (the IANA time zone of a new clinic, and of users without one;
 default ``Europe/London``).
+
+Email (invitations, set-password links, password resets) goes through Django's backends: printed
+on the console by default, sent by SMTP when ``LDNDERM_EMAIL_HOST`` is set. The SMTP variables:
+``LDNDERM_EMAIL_HOST``, ``LDNDERM_EMAIL_PORT`` (default 587), ``LDNDERM_EMAIL_USER``,
+``LDNDERM_EMAIL_PASSWORD``, ``LDNDERM_EMAIL_USE_TLS`` (STARTTLS, default ``true``),
+``LDNDERM_EMAIL_USE_SSL`` (implicit TLS, usually port 465; not together with STARTTLS), and
+``LDNDERM_EMAIL_FROM`` (the sender address, default ``ldnderm@localhost``).
+``LDNDERM_SITE_URL`` (default ``http://127.0.0.1:8000``) is where the site is reached, for the
+links the CLI prints and mails (pages use the address the request came to).
 Bad values fail loudly at start-up.
 """
 
@@ -21,7 +30,7 @@ import ipaddress
 import os
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +40,19 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _DEV_SECRET = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """How mail leaves the site: ``host`` empty means the console backend (nothing is sent)."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = field(default="", repr=False)
+    use_tls: bool = True
+    use_ssl: bool = False
+    from_address: str = "ldnderm@localhost"
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,8 @@ class Config:
     trust_proxy_https: bool = False
     trusted_proxies: tuple[IPNetwork, ...] = ()
     redis_url: str = ""
+    email: EmailConfig = field(default_factory=EmailConfig)
+    site_url: str = "http://127.0.0.1:8000"
     require_mfa: bool = False
     default_time_zone: str = "Europe/London"
 
@@ -88,6 +112,41 @@ def env_networks(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
+def email_from_env(env: Mapping[str, str]) -> EmailConfig:
+    """The ``LDNDERM_EMAIL_*`` variables (see the module docstring)."""
+    port_raw = env.get("LDNDERM_EMAIL_PORT", "") or "587"
+    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+        raise ImproperlyConfigured(f"LDNDERM_EMAIL_PORT must be a port number, got {port_raw!r}")
+    use_ssl = env_bool(env, "LDNDERM_EMAIL_USE_SSL", default=False)
+    use_tls = env_bool(env, "LDNDERM_EMAIL_USE_TLS", default=not use_ssl)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured(
+            "LDNDERM_EMAIL_USE_TLS and LDNDERM_EMAIL_USE_SSL cannot both be true"
+        )
+    sender = env.get("LDNDERM_EMAIL_FROM", "") or "ldnderm@localhost"
+    if "@" not in sender:
+        raise ImproperlyConfigured(f"LDNDERM_EMAIL_FROM must be an email address, got {sender!r}")
+    return EmailConfig(
+        host=env.get("LDNDERM_EMAIL_HOST", "").strip(),
+        port=int(port_raw),
+        user=env.get("LDNDERM_EMAIL_USER", ""),
+        password=env.get("LDNDERM_EMAIL_PASSWORD", ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+        from_address=sender,
+    )
+
+
+def site_url_from_env(env: Mapping[str, str]) -> str:
+    raw = (env.get("LDNDERM_SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    if not raw.startswith(("http://", "https://")) or "/" in raw.split("://", 1)[1]:
+        raise ImproperlyConfigured(
+            f"LDNDERM_SITE_URL must be a scheme and host such as https://ldnderm.example.org, "
+            f"got {raw!r}"
+        )
+    return raw
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Config:
     """Parse the environment (``os.environ`` by default) once."""
     env = os.environ if env is None else env
@@ -127,6 +186,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         trust_proxy_https=trust_proxy_https,
         trusted_proxies=trusted_proxies,
         redis_url=env.get("REDIS_URL", "").strip(),
+        email=email_from_env(env),
+        site_url=site_url_from_env(env),
         # A deployment behind HTTPS requires a second factor unless it says otherwise.
         require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
         default_time_zone=zone,

@@ -141,6 +141,29 @@ AXES_CLIENT_IP_CALLABLE = "ldnderm.web.core.proxy.client_ip"
 # The page gets the lockout template, the API (token endpoint) JSON; both 429 + Retry-After.
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
 
+# Email: the console (printed, nothing sent) unless LDNDERM_EMAIL_HOST names an SMTP server.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if CONFIG.email.host
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = CONFIG.email.host or "localhost"
+EMAIL_PORT = CONFIG.email.port
+EMAIL_HOST_USER = CONFIG.email.user
+EMAIL_HOST_PASSWORD = CONFIG.email.password
+EMAIL_USE_TLS = CONFIG.email.use_tls
+EMAIL_USE_SSL = CONFIG.email.use_ssl
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = CONFIG.email.from_address
+SERVER_EMAIL = CONFIG.email.from_address
+# Where the CLI's set-password links point (pages use the host of the request).
+LDNDERM_SITE_URL = CONFIG.site_url
+# Set-password links (invitations, `ldnderm user add`, password resets) are Django's
+# password-reset tokens: single use (they embed the password hash, which setting a password
+# changes) and valid this long.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# Password-reset requests per client address and per email address (ldnderm.web.accounts.throttle).
+PASSWORD_RESET_LIMITS = {"ip": (5, 60 * 60), "email": (3, 60 * 60)}
 # Second factor (ldnderm.web.mfa, docs/mfa.md): TOTP with single-use recovery codes, required for
 # staff-side accounts when LDNDERM_REQUIRE_MFA is true (by default when LDNDERM_SECURE_COOKIES is).
 LDNDERM_REQUIRE_MFA = CONFIG.require_mfa
