@@ -15,5 +15,9 @@ from typing import Any
 
 def read(cursor: Any) -> str | None:
     """The chain head in ``cursor``'s snapshot, or ``None`` while there is no chain."""
-    # HOOK(audit chain): return the chain head computed through ``cursor`` here.
+    # HOOK(audit chain): return the chain head computed through ``cursor`` here. On the audit
+    # branch as of this writing that is ``audit head``'s token, ``ID:HASH`` of the row with the
+    # highest ``seq`` (``SELECT id, chain_hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1``;
+    # ``0:<hashing.GENESIS>`` when there is none), i.e. ``verify.current_head().token`` read
+    # through this cursor rather than the ORM, so that it is the snapshot's head.
     return None
