@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -101,3 +104,16 @@ def test_deactivating_a_user_revokes_their_tokens_in_the_deactivators_name(
     services.set_active(admin, erin, False)
     event = AuditEvent.objects.get(action="update", object_type="api_token")
     assert event.username == "ada" and event.detail["reason"] == "user deactivated"
+
+
+def test_behind_a_trusted_proxy_the_audit_keeps_the_real_client(
+    client: Client, erin: User, settings: Any
+) -> None:
+    settings.LDNDERM_TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.0/8"),)
+    client.post(
+        "/accounts/login/",
+        {"username": "erin", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert AuditEvent.objects.get(action="login").ip == "203.0.113.7"

@@ -25,26 +25,10 @@ from typing import Any
 
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.audit import hashing
+from ldnderm.web.audit.head import Head
 from ldnderm.web.audit.models import AuditEvent, ChainHead
 
 _HEAD = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
-
-
-@dataclass(frozen=True)
-class Head:
-    """The last row of the chain: its id, ``seq`` and ``chain_hash`` (id ``None``: no rows)."""
-
-    id: int | None
-    seq: int
-    chain_hash: str
-
-    @property
-    def token(self) -> str:
-        """``ID:HASH``, what ``audit verify --head`` takes."""
-        return f"{self.id or 0}:{self.chain_hash}"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "seq": self.seq, "chain_hash": self.chain_hash, "head": self.token}
 
 
 @dataclass(frozen=True)
@@ -73,9 +57,7 @@ class Verification:
 
 def current_head() -> Head:
     row = AuditEvent.objects.order_by("-seq").values_list("id", "seq", "chain_hash").first()
-    if row is None:
-        return Head(None, 0, hashing.GENESIS)
-    return Head(*row)
+    return Head(*row) if row is not None else Head.empty()
 
 
 def parse_head(text: str) -> tuple[int, str]:
