@@ -51,7 +51,9 @@ def reassign(scope: Scope, patient_id: object, user_id: int | None) -> Patient:
             )
     with transaction.atomic():
         locked = (
-            Patient.objects.select_for_update().select_related("responsible").get(pk=patient.pk)
+            Patient.objects.select_for_update(of=("self",))
+            .select_related("responsible")
+            .get(pk=patient.pk)
         )
         old = locked.responsible
         if (old.pk if old else None) != (new.pk if new else None):
