@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import dj_database_url
-
+from ldnderm.web import database
 from ldnderm.web.config import from_env
 
 CONFIG = from_env()
@@ -69,7 +68,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+# SQLite: WAL, a busy timeout and IMMEDIATE write transactions (ldnderm.web.database).
+DATABASES = {"default": database.from_url(CONFIG.database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from ldnderm.web.core.validators import year_in_range
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
 from ldnderm.web.screening import facts
 
@@ -31,7 +32,9 @@ class CourseForm(forms.Form):
 
     condition_id = forms.ChoiceField(label="Condition")
     protocol_id = forms.ChoiceField(label="Dosing protocol", required=False)
-    started_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    started_on = forms.DateField(
+        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
+    )
     medications_status = facts.radio("Current or recent medicines", facts.MEDICATIONS)
     medications = forms.CharField(
         label="Medicines (one per line)",
@@ -131,20 +134,26 @@ def _procedure(line: str) -> dict[str, Any]:
 
 
 class StopForm(forms.Form):
-    stopped_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    stopped_on = forms.DateField(
+        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
+    )
     stop_reason = forms.ChoiceField(choices=TreatmentCourse.StopReason.choices)
     stop_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class DoseForm(forms.Form):
-    changed_on = forms.DateField(widget=DATE, initial=timezone.localdate)
+    changed_on = forms.DateField(
+        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
+    )
     mg_per_day = forms.DecimalField(min_value=0, max_value=50, max_digits=5, decimal_places=2)
     formulation = forms.CharField(max_length=80, required=False)
     note = forms.CharField(max_length=200, required=False)
 
 
 class VisitForm(forms.Form):
-    visit_date = forms.DateField(widget=DATE, initial=timezone.localdate)
+    visit_date = forms.DateField(
+        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
+    )
     course_id = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -158,8 +167,8 @@ class AdverseEventForm(forms.Form):
     grade = forms.TypedChoiceField(
         coerce=int, choices=[(g, str(g)) for g in range(1, 6)], help_text="CTCAE grade 1-5"
     )
-    onset_on = forms.DateField(widget=DATE, initial=timezone.localdate)
-    resolved_on = forms.DateField(widget=DATE, required=False)
+    onset_on = forms.DateField(widget=DATE, initial=timezone.localdate, validators=[year_in_range])
+    resolved_on = forms.DateField(widget=DATE, required=False, validators=[year_in_range])
     relatedness = forms.ChoiceField(choices=AdverseEvent.Relatedness.choices)
     action = forms.ChoiceField(choices=AdverseEvent.ActionTaken.choices)
     course_id = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)

@@ -4,6 +4,7 @@ definition or version changes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures import ScoreResult
 from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.registry import scoring
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
@@ -122,17 +124,34 @@ def _num(value: Decimal | None) -> float | None:
 SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
 
 
-def rescore(measure_id: str | None = None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Rescored:
+    """What ``rescore`` did: rows seen and changed, and each row that cannot be scored (its id
+    and why), left as it was."""
+
+    seen: int
+    changed: int
+    failed: list[tuple[int, str]]
+
+
+def rescore(measure_id: str | None = None) -> Rescored:
     """Recompute every stored assessment (of one measure, or all) from its raw responses with
-    the measures as they are now. Returns ``(seen, changed)``. A system task: it runs from the
-    command line, outside any clinic, and keeps each changed row's new version."""
+    the measures as they are now. A system task: it runs from the command line, outside any
+    clinic, and keeps each changed row's new version. A row that cannot be scored
+    (:func:`ldnderm.web.registry.scoring.problem`) is reported and left unchanged; the others
+    are rescored all the same."""
     seen = changed = 0
+    failed: list[tuple[int, str]] = []
     qs = Assessment.objects.select_related("visit").order_by("id")
     if measure_id:
         qs = qs.filter(measure_id=measure_id)
     with transaction.atomic():
         for assessment in qs.iterator(chunk_size=500):
             seen += 1
+            reason = scoring.problem(assessment)
+            if reason is not None:
+                failed.append((assessment.pk, reason))
+                continue
             before = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
             after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
@@ -149,4 +168,4 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
                     assessment.visit.patient_id,
                     reason="rescore",
                 )
-    return seen, changed
+    return Rescored(seen, changed, failed)
