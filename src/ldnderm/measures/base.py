@@ -183,7 +183,7 @@ def percent_change(baseline: Number, followup: Number) -> Decimal | None:
     if baseline == 0:
         return None
     hundredths = round((Fraction(followup) - Fraction(baseline)) * 10_000 / Fraction(baseline))
-    return Decimal(hundredths).scaleb(-2)
+    return Decimal(f"{hundredths}E-2")  # exact: a string is never rounded to a context
 
 
 def reduction_at_least(baseline: Number, followup: Number, percent: Decimal | int) -> bool:

@@ -101,6 +101,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The page gets the lockout template, the API (token endpoint) JSON; both 429 + Retry-After.
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
+# The username axes stores is kept within its column (ldnderm.web.accounts.login_forms).
+AXES_USERNAME_CALLABLE = "ldnderm.web.accounts.login_forms.axes_username"
 
 # Bearer tokens of POST /api/v1/auth/token expire after this; DELETE revokes one sooner.
 API_TOKEN_LIFETIME = dt.timedelta(days=30)

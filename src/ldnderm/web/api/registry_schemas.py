@@ -20,7 +20,7 @@ class StorableSchema(Schema, Storable):
 
 
 class TokenIn(StorableSchema):
-    username: str
+    username: str = Field(max_length=150, description="At most 150 characters, as accounts.")
     password: str
 
 
