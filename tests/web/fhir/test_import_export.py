@@ -262,3 +262,21 @@ def test_a_date_outside_1900_2100_imports_nothing_and_names_the_element(
         import_bundle(clinics[1], bundle)
     assert field in err.value.field and "years 1900-2100" in str(err.value.allowed)
     assert not Patient.objects.filter(clinic=clinics[1]).exists()
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("value", [1e30, 0])
+def test_a_dose_that_gives_no_daily_dose_imports_nothing_and_names_the_dosage(
+    clinics: tuple[Clinic, Clinic], value: float
+) -> None:
+    bundle = export_patient(make_patient(clinics[0]))
+    statement = next(r for r in resources(bundle) if r["resourceType"] == "MedicationStatement")
+    dosage = statement["dosage"][0]
+    if value:
+        dosage["doseAndRate"][0]["doseQuantity"]["value"] = value
+    else:
+        dosage.setdefault("timing", {}).setdefault("repeat", {})["period"] = 0
+    with pytest.raises(InvalidInput, match="give no daily dose") as err:
+        import_bundle(clinics[1], bundle)
+    assert err.value.field.endswith("resource.dosage")
+    assert not Patient.objects.filter(clinic=clinics[1]).exists()

@@ -206,7 +206,8 @@ class _Reader:
             or parse_date(r.get("effectiveDateTime"))
             or parse_date(r.get("authoredOn"))
         )
-        doses = tuple(d for d in (_dose(x, start) for x in dosages) if d is not None)
+        read = (_dose(x, start, f"{where}.resource.dosage") for x in dosages)
+        doses = tuple(d for d in read if d is not None)
         if start is None and doses:
             start = doses[0].start
         if start is None:
@@ -375,7 +376,7 @@ def _condition_id(concept: Any) -> tuple[str, str | None, str | None]:
     raise _Skip("a condition the knowledge base does not know")
 
 
-def _dose(dosage: Json, default_start: date | None) -> Dose | None:
+def _dose(dosage: Json, default_start: date | None, field: str) -> Dose | None:
     quantity = None
     for rate in dosage.get("doseAndRate") or ():
         quantity = rate.get("doseQuantity") or quantity
@@ -392,9 +393,11 @@ def _dose(dosage: Json, default_start: date | None) -> Dose | None:
     frequency = repeat.get("frequency", 1)
     period = repeat.get("period", 1)
     per = _PERIOD_DAYS.get(str(repeat.get("periodUnit", "d")), 1.0)
-    daily = value * Decimal(frequency) / (Decimal(str(period)) * Decimal(str(per)))
+    try:
+        daily = value * Decimal(frequency) / (Decimal(str(period)) * Decimal(str(per)))
+        daily = daily.quantize(Decimal("0.01"))
+    except (ArithmeticError, TypeError, ValueError) as exc:  # a zero period, 1e30 mg...
+        raise InvalidInput(field, "the dose, frequency and period give no daily dose") from exc
     text = str(dosage.get("text") or "")
     formulation = text.split(", ", 1)[1] if ", " in text else ""
-    return Dose(
-        start=start, mg_per_day=daily.quantize(Decimal("0.01")), formulation=formulation[:80]
-    )
+    return Dose(start=start, mg_per_day=daily, formulation=formulation[:80])

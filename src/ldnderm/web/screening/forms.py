@@ -212,6 +212,12 @@ class ScreeningForm(forms.Form):
             except json.JSONDecodeError as exc:
                 self.add_error("document", f"not valid JSON (line {exc.lineno})")
                 return None
+            except RecursionError:
+                self.add_error("document", "nested too deeply to read")
+                return None
+            except ValueError:  # an integer of more digits than Python converts
+                self.add_error("document", "holds a number too long to read")
+                return None
         meds = self._medications()
         if meds is None:
             return None
