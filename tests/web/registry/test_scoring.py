@@ -125,6 +125,8 @@ def test_sqlite_reads_back_a_total_too_large_for_its_column(alice: User, mine: R
     listed = c.get(f"/api/v1/visits?patient_id={mine.patient.pk}")
     assert listed.status_code == 200
     assert scoring.problem(Assessment.objects.get(pk=bad.pk)) == REASON.format(n=1_000_000)
+    assert "cannot be scored: nodules: 1000000" in json.dumps(export_patient(mine.patient))
+    assert visits.rescore().failed == [(bad.pk, REASON.format(n=1_000_000))]
 
 
 def test_a_stored_total_out_of_range_is_a_problem_even_with_valid_responses(mine: Record) -> None:
