@@ -4,7 +4,9 @@ Variables: ``DATABASE_URL`` (default ``sqlite:///<repo>/var/ldnderm.sqlite3``),
 ``LDNDERM_SECRET_KEY`` (required unless debugging or testing), ``LDNDERM_DEBUG`` (``true`` or
 ``false``), ``LDNDERM_ALLOWED_HOSTS`` (comma-separated), ``LDNDERM_VAR_DIR``,
 ``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``
-when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients).
+when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients),
+``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
+default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``).
 Bad values fail loudly at start-up.
 """
 
@@ -31,6 +33,7 @@ class Config:
     var_dir: Path
     secure_cookies: bool
     trust_proxy_https: bool = False
+    require_mfa: bool = False
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -71,4 +74,6 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         var_dir=var_dir,
         secure_cookies=secure,
         trust_proxy_https=env_bool(env, "LDNDERM_TRUST_PROXY_HTTPS", default=False),
+        # A deployment behind HTTPS requires a second factor unless it says otherwise.
+        require_mfa=env_bool(env, "LDNDERM_REQUIRE_MFA", default=secure),
     )

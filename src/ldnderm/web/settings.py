@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API docs from local static files, not a CDN (offline, strict CSP)
     "ldnderm.web.accounts",
     "ldnderm.web.core",
@@ -32,6 +35,7 @@ INSTALLED_APPS = [
     "ldnderm.web.screening",
     "ldnderm.web.cds",
     "ldnderm.web.fhir",
+    "ldnderm.web.mfa",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "ldnderm.web.accounts.sessions.AbsoluteSessionLimitMiddleware",
+    "ldnderm.web.mfa.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "ldnderm.web.urls"
@@ -103,6 +108,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
 # The username axes stores is kept within its column (ldnderm.web.accounts.login_forms).
 AXES_USERNAME_CALLABLE = "ldnderm.web.accounts.login_forms.axes_username"
+
+# Second factor (ldnderm.web.mfa, docs/mfa.md): TOTP with single-use recovery codes, required for
+# staff-side accounts when LDNDERM_REQUIRE_MFA is true (by default when LDNDERM_SECURE_COOKIES is).
+LDNDERM_REQUIRE_MFA = CONFIG.require_mfa
+OTP_TOTP_ISSUER = "ldnderm"
 
 # Bearer tokens of POST /api/v1/auth/token expire after this; DELETE revokes one sooner.
 API_TOKEN_LIFETIME = dt.timedelta(days=30)

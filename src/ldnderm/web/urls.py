@@ -22,6 +22,7 @@ urlpatterns = [
     path("livez", core.livez, name="livez"),
     path("accounts/login/", login_forms.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/mfa/", include("ldnderm.web.mfa.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("conditions/", include("ldnderm.web.evidence.urls")),

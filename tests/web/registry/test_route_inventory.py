@@ -41,6 +41,7 @@ pytestmark = pytest.mark.db
 UNDECLARED_OK = {
     "django.contrib.admin": "staff-only admin; the audit admin is read-only and clinic-scoped",
     "django.contrib.auth.views": "log-in and log-out",
+    "ldnderm.web.mfa": "the signed-in user's own second factor (enrol, verify); no patient data",
     "django.views.static": "static files",
     "ldnderm.web.core.views": "home page, liveness and health checks",
     "ldnderm.web.evidence": "published evidence pages, no patient data",

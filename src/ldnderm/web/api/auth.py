@@ -5,7 +5,7 @@ Django's ``authenticate``, so django-axes counts and locks out failures exactly 
 page (a locked-out caller gets 429 in JSON, see ``ldnderm.web.accounts.lockout``). Only the
 token's SHA-256 digest is stored; a token expires after ``API_TOKEN_LIFETIME`` and
 ``DELETE /api/v1/auth/token`` revokes the one presented. An unknown, expired or revoked token
-answers 401.
+answers 401. An account with a second factor also sends ``totp`` (``ldnderm.web.mfa.tokens``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, django_auth
 
 from ldnderm.web.accounts.models import ApiToken, User
 from ldnderm.web.api.registry_schemas import TokenIn, TokenOut
+from ldnderm.web.mfa import tokens as mfa_tokens
 from ldnderm.web.registry.access import Scope, scope_for
 from ldnderm.web.registry.routes import declare
 
@@ -47,6 +48,9 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(user, User) or not user.is_active:
         raise HttpError(401, "invalid credentials")
+    refusal = mfa_tokens.refusal(request, user, payload.totp)
+    if refusal is not None:
+        raise HttpError(401, refusal)
     raw, row = ApiToken.issue(user)
     return {"token": raw, "expires_at": row.expires_at}
 

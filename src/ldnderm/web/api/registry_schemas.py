@@ -22,6 +22,9 @@ class StorableSchema(Schema, Storable):
 class TokenIn(StorableSchema):
     username: str = Field(max_length=150, description="At most 150 characters, as accounts.")
     password: str
+    totp: str | None = None
+    """The current code of the account's authenticator app (or a recovery code): required when
+    the account has a second factor (``docs/mfa.md``)."""
 
 
 class TokenOut(Schema):
