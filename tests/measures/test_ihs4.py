@@ -181,3 +181,15 @@ class TestProperties:
         assert result.responders["ihs4_55"] is (
             Fraction(before - after, before) >= Fraction(55, 100)
         )
+
+
+FULL = st.integers(0, 1000)
+
+
+@given(st.builds(counts, FULL, FULL, FULL), st.builds(counts, FULL, FULL, FULL))
+def test_every_count_in_range_scores_and_compares_without_raising(
+    baseline: dict[str, int], followup: dict[str, int]
+) -> None:
+    result = measures.compare("ihs4", baseline, followup)
+    assert result.baseline.total is not None and result.baseline.total <= 7000
+    assert result.evaluable == (result.baseline.total != 0)
