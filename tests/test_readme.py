@@ -4,6 +4,9 @@ The convention, for whoever edits the README:
 
 - A block fenced as ```console is run; ```sh and ```bash blocks (``make`` targets, ``ldnderm
   serve``, synopses with placeholders) are not, and must not use ``$ `` prompts.
+- A block fenced as ```console server talks to a running site: ``tests/test_readme_server.py``
+  starts ``ldnderm serve`` on a free loopback port, sets ``LDNDERM_URL`` to it, and runs the block
+  with the same rules (one database for the server and the block; loopback only).
 - Each line starting with ``$ `` is one command, run by ``bash -c`` from the repository root.
   Commands run in order, and the blocks run independently of each other.
 - The lines under a command, up to the next ``$ `` line or the end of the block, are its output:
@@ -67,13 +70,18 @@ class Ran:
     output: str
 
 
-def parse_blocks(markdown: str) -> list[Block]:
-    """The ```console blocks of ``markdown``, each split into commands and expected output."""
+CONSOLE, SERVER = "console", "console server"
+"""The info strings of the blocks that are run (offline, and against a running site)."""
+
+
+def parse_blocks(markdown: str, fence: str = CONSOLE) -> list[Block]:
+    """The blocks fenced as ```{fence} in ``markdown``, each split into commands and expected
+    output."""
     blocks: list[Block] = []
     lines = markdown.splitlines()
     i = 0
     while i < len(lines):
-        if lines[i].strip() != "```console":
+        if lines[i].strip() != "```" + fence:
             i += 1
             continue
         start = i + 1
@@ -83,7 +91,7 @@ def parse_blocks(markdown: str) -> list[Block]:
             body.append((i + 1, lines[i]))
             i += 1
         if i == len(lines):
-            raise ValueError(f"README.md:{start}: console block is not closed")
+            raise ValueError(f"README.md:{start}: {fence} block is not closed")
         blocks.append(Block(start, tuple(_commands(start, body))))
         i += 1
     return blocks
@@ -174,14 +182,17 @@ def environment(workdir: Path) -> dict[str, str]:
     return env
 
 
-def run_block(block: Block) -> list[Ran]:
-    """Run the commands of ``block`` in order, each in bash, with a fresh database."""
+def run_block(block: Block, env: Mapping[str, str] | None = None) -> list[Ran]:
+    """Run the commands of ``block`` in order, each in bash, with a fresh database; or, given
+    ``env`` (a running site's), with that environment and the network namespace kept, so that
+    the commands reach the site on loopback."""
     done: list[Ran] = []
     with tempfile.TemporaryDirectory(prefix="ldnderm-readme-") as tmp:
-        env = environment(Path(tmp))
+        prefix = _no_network_prefix() if env is None else ()
+        env = environment(Path(tmp)) if env is None else env
         for command in block.commands:
             proc = subprocess.run(
-                [*_no_network_prefix(), "bash", "-c", command.text],
+                [*prefix, "bash", "-c", command.text],
                 cwd=ROOT,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -212,6 +223,7 @@ def failures(ran: Sequence[Ran]) -> list[str]:
 
 
 BLOCKS = parse_blocks(README.read_text(encoding="utf-8"))
+SERVER_BLOCKS = parse_blocks(README.read_text(encoding="utf-8"), SERVER)
 
 
 @pytest.fixture(scope="module")
@@ -239,10 +251,11 @@ class TestTheReadme:
             assert (ROOT / "examples" / name).is_file(), name
 
     def test_console_commands_call_the_venv_and_never_block(self) -> None:
-        for block in BLOCKS:
+        for block in [*BLOCKS, *SERVER_BLOCKS]:
             for c in block.commands:
                 where = f"README.md:{c.line}: {c.text}"
-                assert re.search(r"(?<![\w./-])ldnderm\b", c.text) is None, (
+                # ``ldnderm.web.settings`` is a module name, not the command
+                assert re.search(r"(?<![\w./-])ldnderm\b(?!\.)", c.text) is None, (
                     f"{where}: call .venv/bin/ldnderm"
                 )
                 assert not re.match(r"make\b", c.text), f"{where}: make targets go in ```sh"
@@ -253,7 +266,7 @@ class TestTheReadme:
         for number, line in enumerate(README.read_text(encoding="utf-8").splitlines(), 1):
             if line.startswith("```"):
                 fence = "" if fence else (line[3:].strip() or "text")
-            elif fence and fence != "console":
+            elif fence and fence not in {CONSOLE, SERVER}:
                 assert not line.startswith("$ "), f"README.md:{number}: a prompt in ```{fence}"
 
 
@@ -272,6 +285,12 @@ class TestTheConvention:
 
     def test_other_fences_are_not_run(self) -> None:
         assert parse_blocks("```sh\n$ make test\n```\n```bash\nmake run\n```\n") == []
+
+    def test_server_blocks_are_told_apart(self) -> None:
+        text = "```console server\n$ curl x\n201\n```\n```console\n$ a\n```\n"
+        assert [b.line for b in parse_blocks(text)] == [5]
+        (server,) = parse_blocks(text, SERVER)
+        assert server.commands == (Command(2, "curl x", ("201",), 0),)
 
     def test_output_before_a_command_is_an_error(self) -> None:
         with pytest.raises(ValueError, match="before the first"):

@@ -25,44 +25,62 @@ def register(app: typer.Typer) -> None:
 LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
 
 
+RESET_HINT = "ldnderm demo --reset-passwords"
+
+
 def demo(
-    as_json: bool = typer.Option(False, "--json", help="Print the credentials as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the accounts as JSON."),
     if_empty: bool = typer.Option(
         False, "--if-empty", help="Do nothing when the registry already holds patients."
+    ),
+    reset_passwords: bool = typer.Option(
+        False,
+        "--reset-passwords",
+        help="Give the existing demo accounts new passwords (and print them).",
     ),
     login_url: str = typer.Option(
         LOGIN_URL, "--login-url", help="Where the site's log-in page is (printed as a hint)."
     ),
 ) -> None:
-    """Load synthetic demo data: two clinics, a user of each role in each, ~50 patients.
+    """Load synthetic demo data: two demo clinics, a user of each role in each, ~50 patients.
 
-    Safe to run again: nothing is duplicated, and the demo users get new passwords (they are
-    never stored in clear, so running it again is how to see them).
+    Safe to run again: nothing is duplicated and no existing password changes. Passwords are
+    printed only for the accounts this run creates; they are never stored in clear, so to get
+    the log-ins back run `ldnderm demo --reset-passwords`, which gives the demo accounts new
+    ones. A clinic or user of a demo name that is not a demo clinic's is never touched (exit 2).
     """
     from ldnderm.web.registry import commands
 
-    users = commands.demo(if_empty=if_empty)
+    users = commands.demo(if_empty=if_empty, reset_passwords=reset_passwords)
     if users is None:
         if as_json:
             skipped = {"users": [], "skipped": "registry not empty", "login_url": login_url}
             typer.echo(json.dumps(skipped))
         else:
-            typer.echo(
-                "Demo data not loaded: the registry already holds patients.\n"
-                f"Sign in at {login_url}\n"
-                "To see the demo accounts, run `ldnderm demo`: it prints them with new "
-                "passwords and duplicates nothing."
-            )
+            typer.echo("Demo data not loaded: the registry already holds patients.")
+            typer.echo(f"Sign in at {login_url}")
+            if commands.has_demo_clinics():
+                typer.echo(
+                    f"Demo log-ins lost? `{RESET_HINT}` gives the demo accounts new passwords "
+                    "and prints them."
+                )
         return
     if as_json:
         typer.echo(json.dumps({"users": users, "login_url": login_url}, indent=2))
         return
-    typer.echo("Demo data loaded (synthetic: it describes no real person).")
-    typer.echo(f"Sign in at {login_url} with one of these accounts:")
-    typer.echo(f"  {'clinic':<10} {'role':<11} {'username':<22} password")
-    for u in users:
-        typer.echo(f"  {u['clinic']:<10} {u['role']:<11} {u['username']:<22} {u['password']}")
-    typer.echo("Running `ldnderm demo` again gives these accounts new passwords.")
+    with_password = [u for u in users if u["password"]]
+    kept = [u for u in users if not u["password"]]
+    typer.echo("Demo data ready (synthetic demo clinics: they describe no real person).")
+    if with_password:
+        typer.echo(f"Sign in at {login_url} with one of these accounts:")
+        typer.echo(f"  {'clinic':<10} {'role':<11} {'username':<22} password")
+        for u in with_password:
+            typer.echo(f"  {u['clinic']:<10} {u['role']:<11} {u['username']:<22} {u['password']}")
+        typer.echo("The passwords are not stored in clear: keep them now.")
+    if kept:
+        names = ", ".join(str(u["username"]) for u in kept)
+        typer.echo(f"Existing accounts kept their passwords: {names}")
+        typer.echo(f"Sign in at {login_url}; `{RESET_HINT}` gives them new passwords.")
 
 
 def rescore(

@@ -77,6 +77,7 @@ from ldnderm.kernel.errors import InvalidInput, KnowledgeDataError
 from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import DATA_DIR
 from ldnderm.kernel.yamlio import load_yaml
+from ldnderm.safety.fhir_shapes import CodeableConcept
 from ldnderm.safety.profile import Profile, read_profile
 
 _SKIP_STATUS = {"entered-in-error", "not-taken", "cancelled", "refuted"}
@@ -224,7 +225,7 @@ def icd10cm_normal(code: str) -> str:
 
 def matches(code: str, prefixes: Iterable[str]) -> bool:
     """``code`` (dotted) is one of ``prefixes`` or a descendant of one."""
-    return any(code.startswith(p) for p in prefixes)
+    return code.startswith(prefixes if isinstance(prefixes, tuple) else tuple(prefixes))
 
 
 def is_bundle(data: Any) -> bool:
@@ -260,7 +261,8 @@ def read_fhir_facts(data: Any, as_of: date | None = None) -> FhirFacts:
 def facts_from_resources(
     resources: Iterable[Any], as_of: date | None = None, full_urls: list[str | None] | None = None
 ) -> FhirFacts:
-    """:func:`read_fhir_facts` for resources already validated into fhir.resources R4B models.
+    """:func:`read_fhir_facts` for resources already validated into fhir.resources R4B models,
+    or read into the lean models of :mod:`ldnderm.safety.fhir_shapes` (same element names).
 
     ``None`` items and resource types that are not read are ignored. ``full_urls`` (the Bundle
     entries' fullUrl, same order) let a medicationReference point at a Bundle entry.
@@ -430,7 +432,7 @@ class _Reader:
             )
             med["name"] = f"not read: {name}"
         dosages = getattr(res, "dosage", None) or getattr(res, "dosageInstruction", None) or []
-        if _is_naltrexone(med) and res.get_resource_type() == "MedicationRequest":
+        if res.get_resource_type() == "MedicationRequest" and _is_naltrexone(med):
             dose = _dose_mg(dosages)
             if dose is not None and "planned_dose_mg" not in self.doc:
                 self.doc["planned_dose_mg"] = dose
@@ -457,8 +459,6 @@ class _Reader:
         if found is not None and found.get_resource_type() == "Medication":
             return found.code
         if ref is not None and ref.display:
-            from fhir.resources.R4B.codeableconcept import CodeableConcept
-
             return CodeableConcept(text=ref.display)
         return None
 

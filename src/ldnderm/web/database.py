@@ -1,6 +1,7 @@
 """The ``DATABASES["default"]`` entry from ``DATABASE_URL``.
 
-SQLite is the embedded default for one clinic, so it is configured to serve concurrent requests:
+SQLite is the embedded default for one clinic, so it is configured to serve concurrent requests
+(several threads, and several server processes sharing the file):
 
 - ``journal_mode=WAL``: readers never block the writer, nor the writer the readers;
 - ``synchronous=NORMAL``: safe with WAL (a power cut may lose the last commits, never corrupt);

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything below sees the client's address and scheme, not the proxy's.
+    "ldnderm.web.core.proxy.TrustedProxyMiddleware",
     "ldnderm.web.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ldnderm.web.core.headers.ContentSecurityPolicyMiddleware",
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ldnderm.web.core.nostore.NoStoreMiddleware",
+    "ldnderm.web.accounts.clinic_time.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -75,6 +79,24 @@ TEMPLATES = [
 
 # SQLite: WAL, a busy timeout and IMMEDIATE write transactions (ldnderm.web.database).
 DATABASES = {"default": database.from_url(CONFIG.database_url)}
+
+# One cache shared by every server process: Redis when REDIS_URL is set (Django's RedisCache,
+# which needs the redis package), else a table in the database (created by the core app's
+# migration). Never per-process memory: with several workers it would disagree with itself.
+if CONFIG.redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.redis_url,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ldnderm_cache",
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -104,11 +126,37 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client's address, which TrustedProxyMiddleware takes from a trusted proxy's
+# X-Forwarded-For (else the peer): behind a proxy, one client's lockout is not everyone's.
+AXES_CLIENT_IP_CALLABLE = "ldnderm.web.core.proxy.client_ip"
 # The page gets the lockout template, the API (token endpoint) JSON; both 429 + Retry-After.
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
 # The username axes stores is kept within its column (ldnderm.web.accounts.login_forms).
 AXES_USERNAME_CALLABLE = "ldnderm.web.accounts.login_forms.axes_username"
 
+# Email: the console (printed, nothing sent) unless LDNDERM_EMAIL_HOST names an SMTP server.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if CONFIG.email.host
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = CONFIG.email.host or "localhost"
+EMAIL_PORT = CONFIG.email.port
+EMAIL_HOST_USER = CONFIG.email.user
+EMAIL_HOST_PASSWORD = CONFIG.email.password
+EMAIL_USE_TLS = CONFIG.email.use_tls
+EMAIL_USE_SSL = CONFIG.email.use_ssl
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = CONFIG.email.from_address
+SERVER_EMAIL = CONFIG.email.from_address
+# Where the CLI's set-password links point (pages use the host of the request).
+LDNDERM_SITE_URL = CONFIG.site_url
+# Set-password links (invitations, `ldnderm user add`, password resets) are Django's
+# password-reset tokens: single use (they embed the password hash, which setting a password
+# changes) and valid this long.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# Password-reset requests per client address and per email address (ldnderm.web.accounts.throttle).
+PASSWORD_RESET_LIMITS = {"ip": (5, 60 * 60), "email": (3, 60 * 60)}
 # Second factor (ldnderm.web.mfa, docs/mfa.md): TOTP with single-use recovery codes, required for
 # staff-side accounts when LDNDERM_REQUIRE_MFA is true (by default when LDNDERM_SECURE_COOKIES is).
 LDNDERM_REQUIRE_MFA = CONFIG.require_mfa
@@ -126,7 +174,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_LIMIT_SECONDS = 12 * 60 * 60
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+# (ldnderm.web.core.proxy); `ldnderm serve` gives gunicorn the same list.
+LDNDERM_TRUSTED_PROXIES = CONFIG.trusted_proxies
 if CONFIG.trust_proxy_https:
+    # Deprecated (system check ldnderm.W001): believes X-Forwarded-Proto from any peer.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CONFIG.secure_cookies
@@ -143,6 +195,8 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
+LDNDERM_DEFAULT_TIME_ZONE = CONFIG.default_time_zone
+"""The zone of a new clinic and of users without one (``ldnderm.web.accounts.clinic_time``)."""
 USE_I18N = False
 USE_TZ = True
 

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ldnderm.web.accounts import login_forms
+from ldnderm.web.accounts import password_views as passwords
 from ldnderm.web.api.main import api
 from ldnderm.web.core import views as core
 
@@ -22,6 +23,27 @@ urlpatterns = [
     path("livez", core.livez, name="livez"),
     path("accounts/login/", login_forms.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        passwords.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        passwords.ResetSentView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/set-password/done/",
+        passwords.PasswordSetView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        passwords.SetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("clinic/", include("ldnderm.web.accounts.urls")),
     path("accounts/mfa/", include("ldnderm.web.mfa.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -356,7 +356,7 @@ class TestSelections:
 
 def test_everything_unknown_goes_on_one_incomplete_card() -> None:
     broken = f.statement("morphine 10 MG", "7052")
-    del broken["subject"]
+    broken["medicationCodeableConcept"]["coding"] = {"code": "7052"}  # an object, not a list
     data = f.prefetch(statements=[broken, by_reference("Medication/elsewhere")])
     del data["pregnancy"]
     data["allergies"] = OUTCOME
@@ -366,13 +366,24 @@ def test_everything_unknown_goes_on_one_incomplete_card() -> None:
         "hepatic: not stated",  # facts-not-checked
         "allergies: prefetch holds an OperationOutcome",  # unreadable optional key
         "- pregnancy",  # optional key not provided
-        "MedicationStatement/ms-morphine: not valid FHIR R4B",  # skipped resource
+        "MedicationStatement/ms-morphine: not valid FHIR R4B (medicationCodeableConcept"
+        ".coding: Input should be a valid list)",  # skipped resource, the element named
         "medicationReference 'Medication/elsewhere'",  # unresolved medicine
     ):
         assert expected in card["detail"]
     assert not [s for s in summaries(items) if "Not checked" in s]
     assert card["indicator"] == "warning"
     assert card["overrideReasons"]
+
+
+def test_an_element_the_screen_does_not_read_cannot_hide_an_opioid() -> None:
+    # Only what the screen reads is checked: a statement without its (required) subject is
+    # still an opioid in the patient's record, found by a patient-scoped query.
+    morphine = f.statement("morphine 10 MG", "7052")
+    del morphine["subject"]
+    items = cards(f.order_request(prefetch_data=f.prefetch(statements=[morphine])))
+    assert any("morphine" in c["detail"].lower() for c in items if c["indicator"] == "critical")
+    assert not incomplete_cards(items) or "ms-morphine" not in incomplete_cards(items)[0]["detail"]
 
 
 def test_medicines_not_stated_is_on_the_incomplete_card_not_a_card_of_its_own() -> None:

@@ -374,3 +374,119 @@ def test_https_goes_to_the_checked_address_and_verifies_the_name(tmp_path: Any) 
             fetch = http_fetcher(FetchPolicy.of([other], LOOPBACK), client, resolver=loopback)
             assert set(missing_keys(request_for(other), fetch)) == set(REQUIRED)
         assert stub.seen == []
+
+
+# --- medicationReference: Medication/{id} fetched from fhirServer ------------------------------
+
+OXY_MEDICATION = {
+    "resourceType": "Medication",
+    "id": "med-oxy",
+    "code": {
+        "text": "oxycodone hydrochloride 5 MG Oral Tablet",
+        "coding": [{"system": f.RXNORM, "code": "7804", "display": "oxycodone"}],
+    },
+}
+CLEAN = "Naltrexone safety screen: no contraindication found in the EHR data"
+INCOMPLETE = "Naltrexone safety screen incomplete"
+
+
+def by_reference(reference: str) -> dict[str, Any]:
+    """An oxycodone statement whose medicine is only a reference (no display, not contained)."""
+    res = {k: v for k, v in OXYCODONE.items() if k != "medicationCodeableConcept"}
+    res["id"] = "ms-ref"
+    res["medicationReference"] = {"reference": reference}
+    return res
+
+
+def medication_paths(stub: StubFhir) -> list[str]:
+    return [s.path for s in stub.seen if "/Medication/" in s.path]
+
+
+class TestMedicationFetch:
+    """Everything else is prefetched, so the only queries are the Medication reads."""
+
+    def body(self, base: str, reference: str = "Medication/med-oxy") -> dict[str, Any]:
+        return request_for(base, **f.prefetch(statements=[by_reference(reference)]))
+
+    def test_a_fetched_medication_is_classified(self, stub: StubFhir) -> None:
+        stub.routes["Medication/med-oxy"] = (200, OXY_MEDICATION)
+        items = run(self.body(stub.base), fetcher([stub.base]))
+        assert any("oxycodone" in c["summary"] for c in items if c["indicator"] == "critical")
+        assert medication_paths(stub) == ["/r4/Medication/med-oxy"]
+        assert {s.authorization for s in stub.seen} == {f"Bearer {TOKEN}"}
+
+    def test_an_absolute_reference_under_the_server_is_fetched(self, stub: StubFhir) -> None:
+        stub.routes["Medication/med-oxy"] = (200, OXY_MEDICATION)
+        items = run(self.body(stub.base, f"{stub.base}/Medication/med-oxy"), fetcher([stub.base]))
+        assert any("oxycodone" in c["summary"] for c in items if c["indicator"] == "critical")
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            (404, {"resourceType": "OperationOutcome", "issue": [{"severity": "error"}]}),
+            (500, {}),
+            (200, f.patient()),  # not a Medication
+            (200, dict(OXY_MEDICATION, id="another")),  # not the Medication asked for
+        ],
+        ids=["404", "500", "patient", "other-id"],
+    )
+    def test_a_failed_fetch_is_an_incomplete_warning_never_no_contraindication(
+        self, stub: StubFhir, answer: tuple[int, Any]
+    ) -> None:
+        stub.routes["Medication/med-oxy"] = answer
+        items = run(self.body(stub.base), fetcher([stub.base]))
+        assert medication_paths(stub) == ["/r4/Medication/med-oxy"]
+        assert CLEAN not in [c["summary"] for c in items]
+        [card] = [c for c in items if c["summary"].startswith(INCOMPLETE)]
+        assert card["indicator"] == "warning"
+        assert "medicationReference 'Medication/med-oxy' could not be resolved" in card["detail"]
+
+    def test_no_fetch_for_an_issuer_that_may_not_fetch(self, stub: StubFhir) -> None:
+        stub.routes["Medication/med-oxy"] = (200, OXY_MEDICATION)
+        items = run(self.body(stub.base), None)
+        assert stub.seen == []
+        assert any(c["summary"].startswith(INCOMPLETE) for c in items)
+
+    @pytest.mark.parametrize(
+        "reference",
+        [
+            "https://elsewhere.example.org/r4/Medication/med-oxy",  # another server
+            "Medication/med-oxy/_history/1",  # not a plain read
+            "Medication?code=7804",  # a search
+            "Medication/../Patient/1288992",
+        ],
+    )
+    def test_only_plain_medication_reads_on_the_server_are_fetched(
+        self, stub: StubFhir, reference: str
+    ) -> None:
+        stub.routes["Medication/med-oxy"] = (200, OXY_MEDICATION)
+        items = run(self.body(stub.base, reference), fetcher([stub.base]))
+        assert stub.seen == []
+        assert CLEAN not in [c["summary"] for c in items]
+
+    def test_reads_are_bounded_per_call(self, stub: StubFhir) -> None:
+        from ldnderm.interop.cdshooks.services import MAX_MEDICATION_FETCHES
+
+        statements = [
+            dict(by_reference(f"Medication/m{i}"), id=f"ms-{i}")
+            for i in range(MAX_MEDICATION_FETCHES + 3)
+        ]
+        body = request_for(stub.base, **f.prefetch(statements=statements))
+        items = run(body, fetcher([stub.base]))
+        assert len(medication_paths(stub)) == MAX_MEDICATION_FETCHES
+        assert CLEAN not in [c["summary"] for c in items]
+
+    def test_patient_view_fetches_the_medication_too(self, stub: StubFhir) -> None:
+        ldn = {
+            "resourceType": "Medication",
+            "id": "med-ldn",
+            "code": {"coding": [{"system": f.RXNORM, "code": "7243", "display": "naltrexone"}]},
+        }
+        stub.routes["Medication/med-ldn"] = (200, ldn)
+        data = f.prefetch(statements=[dict(by_reference("Medication/med-ldn"), id="ms-ldn")])
+        body = f.patient_view_request(data)
+        body["fhirServer"] = stub.base
+        env = cdshooks.Environment(today=f.TODAY, fetcher=fetcher([stub.base]))
+        items = cdshooks.dump(cdshooks.run("naltrexone-patient-view", body, env))["cards"]
+        assert items, "the patient is on naltrexone (known only from the fetched Medication)"
+        assert medication_paths(stub) == ["/r4/Medication/med-ldn"]

@@ -16,6 +16,7 @@ from ldnderm.interop.cdshooks.patient import PatientData, assemble
 from ldnderm.interop.cdshooks.prefetch import FetchPolicy, http_fetcher
 from ldnderm.interop.cdshooks.screening import DomainScreener
 from ldnderm.kernel.errors import InvalidInput, NotFound
+from ldnderm.safety import fhir_shapes
 from tests.interop.cdshooks import fixtures as f
 
 ENV = cdshooks.Environment(today=f.TODAY)
@@ -118,10 +119,11 @@ class TestOrderSelect:
 
     def test_an_invalid_resource_is_reported_not_silently_dropped(self) -> None:
         broken = f.statement("morphine 10 MG", "7052")
-        del broken["subject"]
+        broken["effectivePeriod"] = {"start": "2024-13-01"}  # no such month
         items = cards(f.order_request(prefetch_data=f.prefetch(statements=[broken])))
         warning = next(c for c in items if "incomplete" in c["summary"])
-        assert "MedicationStatement/ms-morphine" in warning["detail"]
+        assert "MedicationStatement/ms-morphine: not valid FHIR R4B" in warning["detail"]
+        assert "effectivePeriod.start" in warning["detail"]
 
     def test_a_prefetch_patient_other_than_the_context_patient_is_refused(self) -> None:
         data = f.prefetch()
@@ -145,6 +147,8 @@ class TestOrderSelect:
         data = f.prefetch(statements=[OXYCODONE], procedures=[f.surgery(2)])
         patient = assemble(as_of=f.TODAY, patient_id=f.PATIENT_ID, prefetch=data)
         assert patient.resources is not None and len(patient.resources) > 2
+        # Read into the lean models of what the screen reads, not validated by fhir.resources.
+        assert all(isinstance(r, fhir_shapes.Resource) for r in patient.resources)
         screener = DomainScreener()
         once = screener.screen(patient)
         from_bundle = screener.screen(replace(patient, resources=None))

@@ -19,6 +19,7 @@ from tests.web.registry.test_services import scope
 
 pytestmark = pytest.mark.db
 START = dt.date(2026, 1, 5)
+TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture
@@ -63,8 +64,8 @@ def test_a_course_without_a_snapshot_has_no_plan(mine: Record) -> None:
     bare = TreatmentCourse.objects.create(
         patient=mine.patient, condition_id="psoriasis", started_on=START
     )
-    assert courses.planned_steps(_fresh(bare)) == []
-    assert courses.next_planned_step(_fresh(bare)) is None
+    assert courses.planned_steps(_fresh(bare), TODAY) == []
+    assert courses.next_planned_step(_fresh(bare), TODAY) is None
 
 
 def test_the_patient_page_shows_the_plan_and_the_dose_form_proposes_the_next_step(
@@ -73,10 +74,10 @@ def test_the_patient_page_shows_the_plan_and_the_dose_form_proposes_the_next_ste
     client = login(alice)
     page = client.get(f"/registry/patients/{course.patient_id}/").content.decode()
     assert "Titration plan proposed at the start" in page
-    steps = courses.planned_steps(_fresh(course))
+    steps = courses.planned_steps(_fresh(course), TODAY)
     assert page.count('<li class="plan-step ') == len(steps)
     form = client.get(f"/registry/courses/{course.pk}/dose/").content.decode()
-    nxt = courses.next_planned_step(_fresh(course))
+    nxt = courses.next_planned_step(_fresh(course), TODAY)
     assert nxt is not None
     assert f'value="{nxt.mg_per_day.normalize():f}' in form or f'value="{nxt.mg_per_day}' in form
     assert f'value="{nxt.starts_on.isoformat()}"' in form
@@ -85,6 +86,6 @@ def test_the_patient_page_shows_the_plan_and_the_dose_form_proposes_the_next_ste
 def test_a_stopped_course_proposes_nothing(alice: User, course: TreatmentCourse) -> None:
     TreatmentCourse.objects.filter(pk=course.pk).update(stopped_on=START + dt.timedelta(days=3))
     stopped = _fresh(course)
-    assert courses.next_planned_step(stopped) is None
+    assert courses.next_planned_step(stopped, TODAY) is None
     assert not any(s.due for s in courses.planned_steps(stopped, today=dt.date(2027, 1, 1)))
-    assert Decimal(0) <= courses.planned_steps(stopped)[0].mg_per_day
+    assert Decimal(0) <= courses.planned_steps(stopped, TODAY)[0].mg_per_day

@@ -41,6 +41,15 @@ pytestmark = pytest.mark.db
 UNDECLARED_OK = {
     "django.contrib.admin": "staff-only admin; the audit admin is read-only and clinic-scoped",
     "django.contrib.auth.views": "log-in and log-out",
+    "ldnderm.web.accounts.password_views": (
+        "password reset and set-password pages: the same answer for any address, throttled, "
+        "no patient data (tests/web/accounts/test_password_views.py)"
+    ),
+    "ldnderm.web.accounts.clinic_admin": (
+        "a clinic administrator's pages about the clinic's user accounts, no patient data; "
+        "every route is enumerated there and checked for 404 on another clinic's users, 403 "
+        "for other roles, and audit (tests/web/accounts/test_clinic_admin.py)"
+    ),
     "ldnderm.web.mfa": "the signed-in user's own second factor (enrol, verify); no patient data",
     "django.views.static": "static files",
     "ldnderm.web.core.views": "home page, liveness and health checks",

@@ -152,7 +152,7 @@ class TestCsrf:
         [
             ("post", "/api/v1/patients", {"mrn": "X", "given_name": "X", "family_name": "X"}),
             ("patch", "/api/v1/patients/{pk}", {"notes": "changed"}),
-            ("delete", "/api/v1/visits/{visit}", None),
+            ("delete", "/api/v1/visits/{visit}?reason=duplicate", None),
         ],
     )
     def test_session_writes_without_the_csrf_token_are_refused(

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ldnderm.interop.cdshooks.models import (
     SUMMARY_MAX,
@@ -254,23 +255,8 @@ class CardFactory:
 
     def evidence(self, item: ConditionEvidence) -> Card:
         """The info card with the certainty of the evidence, its direction and the regimens."""
-        head = f"Naltrexone for {item.name}: {item.certainty.split(';')[0].lower()}"
-        regimen = item.regimens[0] if item.regimens else ""
-        summary = f"{head}; {regimen}" if regimen else head
-        lines = [_md(item.summary), "", f"**{_md(item.certainty)}.** {_md(item.grade_reason)}"]
-        if item.regimens:
-            lines += ["", "**Regimens reported:**"] + [f"- {_md(r)}" for r in item.regimens]
-        source = (
-            Source(label=item.reference.label, url=item.reference.url)
-            if item.reference
-            else Source(label=f"ldnderm evidence: {item.name}")
-        )
-        return Card(
-            uuid=self._uuid(f"evidence/{item.condition_id}"),
-            summary=_summary(summary if len(summary) <= SUMMARY_MAX else head),
-            detail="\n".join(lines),
-            indicator="info",
-            source=source,
+        return _evidence_card(item).model_copy(
+            update={"uuid": self._uuid(f"evidence/{item.condition_id}")}
         )
 
     # --- patient-view --------------------------------------------------------------------------
@@ -303,6 +289,29 @@ class CardFactory:
             source=Source(label=course.source_label),
             links=links,
         )
+
+
+@lru_cache(maxsize=256)
+def _evidence_card(item: ConditionEvidence) -> Card:
+    """The evidence card of ``item`` without its uuid: the text depends on the knowledge base
+    only, so it is built once per condition and knowledge version (the item holds both)."""
+    head = f"Naltrexone for {item.name}: {item.certainty.split(';')[0].lower()}"
+    regimen = item.regimens[0] if item.regimens else ""
+    summary = f"{head}; {regimen}" if regimen else head
+    lines = [_md(item.summary), "", f"**{_md(item.certainty)}.** {_md(item.grade_reason)}"]
+    if item.regimens:
+        lines += ["", "**Regimens reported:**"] + [f"- {_md(r)}" for r in item.regimens]
+    source = (
+        Source(label=item.reference.label, url=item.reference.url)
+        if item.reference
+        else Source(label=f"ldnderm evidence: {item.name}")
+    )
+    return Card(
+        summary=_summary(summary if len(summary) <= SUMMARY_MAX else head),
+        detail="\n".join(lines),
+        indicator="info",
+        source=source,
+    )
 
 
 def _finding_summary(finding: FindingLike) -> str:

@@ -1,8 +1,10 @@
 """Turning prefetched (or fetched) FHIR data into what the safety screen reads.
 
-The CDS client's data is untrusted in shape: each resource is validated on its own with
-fhir.resources R4B, and one that fails is left out *and reported* (a card says the screen is
-incomplete), so that a single odd resource never hides the opioids in the others.
+The CDS client's data is untrusted in shape: each resource is read on its own into the lean,
+strict models of :mod:`ldnderm.safety.fhir_shapes` (exactly the elements the screen reads; full
+fhir.resources validation is kept for what is written, and cost most of a hook call), and one
+that fails is left out *and reported* (a card says the screen is incomplete), so that a single
+odd resource never hides the opioids in the others.
 
 What is added on top of the EHR record:
 
@@ -22,8 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
-
 from ldnderm.interop.cdshooks.fhirjson import (
     JsonDict,
     bundle_resources,
@@ -35,6 +35,7 @@ from ldnderm.interop.cdshooks.fhirjson import (
     reference_of,
 )
 from ldnderm.interop.cdshooks.naltrexone import match_concept
+from ldnderm.safety.fhir_shapes import read_resource
 
 READ_TYPES = (
     "Patient",
@@ -67,9 +68,10 @@ class ConditionCode:
 class PatientData:
     """The patient as the screen sees it.
 
-    ``bundle`` is a FHIR collection Bundle of valid R4B resources; ``resources`` holds the same
-    resources as the fhir.resources models they were validated into (``None`` when the data was
-    built without them), so the screen need not validate them a second time; ``skipped`` lists
+    ``bundle`` is a FHIR collection Bundle of the resources read; ``resources`` holds the same
+    resources as the lean models they were read into (:mod:`ldnderm.safety.fhir_shapes`;
+    ``None`` when the data was built without them), so the screen need not read them a second
+    time; ``skipped`` lists
     resources left out (``"MedicationStatement/7: <problem>"``); ``missing`` lists prefetch keys
     the client did not provide and that could not be fetched, for optional keys only;
     ``unreadable`` maps prefetch keys whose content could not be read (an OperationOutcome, a
@@ -99,14 +101,17 @@ def assemble(
     planned_dose_mg: float | None = None,
     missing: Iterable[str] = (),
     unreadable: Mapping[str, str] | None = None,
+    medications: Mapping[str, JsonDict] | None = None,
 ) -> PatientData:
     """Build :class:`PatientData` from prefetch results and the draft orders.
 
     ``exclude`` holds references (``MedicationRequest/1``) of the naltrexone orders themselves,
     which are the plan, not a co-medication. Resources entered in error are ignored. A
     ``medicationReference`` is resolved from ``contained``, then from a Medication anywhere in
-    the prefetch data or draft orders (an ``_include``), then from ``reference.display``; a
-    medicine that none of these names is kept as ``"not read: <Type>/<id>"`` and reported.
+    the prefetch data or draft orders (an ``_include``), then from ``medications`` (Medication
+    resources fetched from the FHIR server, by the reference that named them), then from
+    ``reference.display``; a medicine that none of these names is kept as
+    ``"not read: <Type>/<id>"`` and reported.
     """
     excluded = set(exclude)
     resources: list[JsonDict] = []
@@ -117,6 +122,7 @@ def assemble(
     sources.append((draft_orders, True))
     seen: set[str] = set()
     included = medication_index(container for container, _ in sources)
+    included.update(medications or {})
     for container, is_draft in sources:
         for resource in bundle_resources(container):
             kind = resource.get("resourceType")
@@ -165,10 +171,40 @@ def assemble(
     )
 
 
-def active_naltrexone(prefetch: Mapping[str, Any]) -> list[JsonDict]:
-    """Active naltrexone MedicationRequests and MedicationStatements in the prefetch data."""
+def unresolved_medications(
+    prefetch: Mapping[str, Any], draft_orders: Mapping[str, Any] | None = None
+) -> list[str]:
+    """The ``medicationReference`` targets that nothing sent resolves, in order, once each.
+
+    A reference to a ``contained`` resource (``#id``) is never listed: it cannot be fetched.
+    The caller decides which of the others it may fetch (:mod:`ldnderm.interop.cdshooks.services`).
+    """
+    containers = [*prefetch.values(), draft_orders]
+    included = medication_index(containers)
+    found: list[str] = []
+    for container in containers:
+        for resource in bundle_resources(container):
+            if resource.get("resourceType") not in _MED_TYPES:
+                continue
+            if resource.get("status") == "entered-in-error":
+                continue
+            if isinstance(resource.get("medicationCodeableConcept"), dict):
+                continue
+            ref = resource.get("medicationReference")
+            target = ref.get("reference") if isinstance(ref, dict) else None
+            if isinstance(target, str) and not target.startswith("#") and target not in included:
+                found.append(target)
+    return list(dict.fromkeys(found))
+
+
+def active_naltrexone(
+    prefetch: Mapping[str, Any], medications: Mapping[str, JsonDict] | None = None
+) -> list[JsonDict]:
+    """Active naltrexone MedicationRequests and MedicationStatements in the prefetch data
+    (``medications``: fetched Medication resources by reference, see :func:`assemble`)."""
     found = []
     included = medication_index(prefetch.values())
+    included.update(medications or {})
     for container in prefetch.values():
         for resource in bundle_resources(container):
             if resource.get("resourceType") not in _MED_TYPES:
@@ -192,7 +228,8 @@ def _medication(
         said = target.get("reference") if isinstance(target, dict) else None
         problem = (
             f"medicationReference {said!r} could not be resolved (not contained, not in the "
-            "data sent, no display): the medicine is unknown and is listed as 'not read'"
+            "data sent or fetched, no display): the medicine is unknown and is listed as "
+            "'not read'"
             if said
             else "no medication could be read: the medicine is listed as 'not read'"
         )
@@ -245,17 +282,8 @@ def _planned(resource: JsonDict) -> PlannedProcedure | None:
 
 
 def _validated(resource: JsonDict) -> tuple[Any, str | None]:
-    """The resource as a fhir.resources R4B model, or ``None`` and what is wrong with it."""
-    from fhir.resources.R4B import get_fhir_model_class
-
-    try:
-        return get_fhir_model_class(str(resource["resourceType"])).model_validate(resource), None
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        return None, f"not valid FHIR R4B ({where}: {err['msg']})"
-    except (KeyError, ValueError) as exc:
-        return None, f"not valid FHIR R4B ({exc})"
+    """The resource as its lean model, or ``None`` and what is wrong with it."""
+    return read_resource(resource)
 
 
 _CONDITION_SYSTEMS = {

@@ -131,28 +131,32 @@ class DomainScreener:
         except LdnDermError:
             return []  # the safety cards do not depend on it; a broken KB is caught in CI
         index = _index(kb)
+        known = _EVIDENCE.setdefault(id(kb), {})
         found: dict[str, ConditionEvidence] = {}
         for code in conditions:
             for condition in index.get((code.system, _norm(code.code)), ()):
                 if condition.id in found:
                     continue
-                grade = kb.grade_of(condition.id)
-                first_url = None
-                for study_id in condition.studies:
-                    first_url = kb.sources.get(study_id).link
-                    break
-                found[condition.id] = ConditionEvidence(
-                    condition_id=condition.id,
-                    name=condition.name,
-                    grade=grade.level,
-                    grade_reason=grade.reason,
-                    certainty=certainty_summary(grade),
-                    summary=condition.clinician_summary.text,
-                    regimens=tuple(f"{r.label}: {r.dose}" for r in condition.regimens),
-                    reference=Reference(f"ldnderm evidence: {condition.name}", first_url)
-                    if first_url
-                    else None,
-                )
+                item = known.get(condition.id)
+                if item is None:  # built once per knowledge base and condition
+                    grade = kb.grade_of(condition.id)
+                    first_url = None
+                    for study_id in condition.studies:
+                        first_url = kb.sources.get(study_id).link
+                        break
+                    item = known[condition.id] = ConditionEvidence(
+                        condition_id=condition.id,
+                        name=condition.name,
+                        grade=grade.level,
+                        grade_reason=grade.reason,
+                        certainty=certainty_summary(grade),
+                        summary=condition.clinician_summary.text,
+                        regimens=tuple(f"{r.label}: {r.dose}" for r in condition.regimens),
+                        reference=Reference(f"ldnderm evidence: {condition.name}", first_url)
+                        if first_url
+                        else None,
+                    )
+                found[condition.id] = item
         return list(found.values())
 
 
@@ -184,6 +188,8 @@ def _norm(text: str) -> str:
 
 
 _INDEXES: dict[int, dict[tuple[str, str], tuple[Condition, ...]]] = {}
+_EVIDENCE: dict[int, dict[str, ConditionEvidence]] = {}
+"""ConditionEvidence by knowledge base (its id, as ``_INDEXES``) and condition id."""
 
 
 def _index(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[Condition, ...]]:
@@ -208,4 +214,5 @@ def _index(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[Condition, ...]]:
     frozen = {k: tuple(v) for k, v in index.items()}
     _INDEXES.clear()
     _INDEXES[id(kb)] = frozen
+    _EVIDENCE.clear()  # a new knowledge base: what was built from the old one goes
     return frozen

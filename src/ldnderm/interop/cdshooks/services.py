@@ -2,7 +2,9 @@
 
 ``run(service_id, body, env)`` is the one implementation behind ``POST /cds-services/{id}`` and
 ``ldnderm cds card``: it parses the request, looks for naltrexone, gathers the patient data
-(prefetch, else the FHIR server, else 412), screens, and builds the cards.
+(prefetch, else the FHIR server, else 412), fetches ``Medication/{id}`` for a
+``medicationReference`` nothing sent resolves (when a server is given), screens, and builds the
+cards.
 
 Services
 --------
@@ -19,6 +21,7 @@ Services
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,14 +42,21 @@ from ldnderm.interop.cdshooks.models import (
     parse,
 )
 from ldnderm.interop.cdshooks.naltrexone import find_orders
-from ldnderm.interop.cdshooks.patient import PatientData, active_naltrexone, assemble
+from ldnderm.interop.cdshooks.patient import (
+    PatientData,
+    active_naltrexone,
+    assemble,
+    unresolved_medications,
+)
 from ldnderm.interop.cdshooks.prefetch import FhirFetcher, Prefetched, resolve
 from ldnderm.interop.cdshooks.screening import DomainScreener, Screener
 from ldnderm.kernel.errors import InvalidInput, NotFound
 
 PREFETCH: dict[str, str] = {
     "patient": "Patient/{{context.patientId}}",
-    "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
+    "medicationRequests": (
+        "MedicationRequest?patient={{context.patientId}}&status=active,on-hold,completed,stopped"
+    ),
     "medicationStatements": (
         "MedicationStatement?patient={{context.patientId}}&status=active,completed,intended,on-hold"
     ),
@@ -59,12 +69,18 @@ PREFETCH: dict[str, str] = {
     ),
     "plannedProcedures": "ServiceRequest?patient={{context.patientId}}&status=active",
 }
-"""Prefetch templates. Completed and stopped statements are asked for because an opioid stopped
-a few days ago still contraindicates naltrexone (opioid-free interval)."""
+"""Prefetch templates. Completed and stopped statements and requests are asked for because an
+opioid stopped a few days ago still contraindicates naltrexone (opioid-free interval); a stopped
+opioid prescription is often all an EHR records of it."""
 
 REQUIRED = ("patient", "medicationRequests", "medicationStatements", "conditions")
 """Without these the opioid screen cannot run: missing and not fetchable -> 412. The other keys
 may be missing; the cards then say what was not checked."""
+
+MAX_MEDICATION_FETCHES = 20
+"""Medication reads per hook call at most (the rest stay unresolved and are reported)."""
+_MEDICATION_READ = re.compile(r"Medication/[A-Za-z0-9\-.]{1,64}")
+"""A FHIR read of one Medication by its logical id (the R4 id syntax)."""
 
 CourseLookup = Callable[[PatientData], CourseSummary | None]
 
@@ -118,6 +134,7 @@ def _order_cards(request: HookRequest, env: Environment) -> list[Card]:
         planned_dose_mg=doses[0] if doses else None,
         missing=prefetched.missing,
         unreadable=unreadable,
+        medications=_fetch_medications(request, env, prefetched.data, ctx.draft_orders),
     )
     screening = env.screener.screen(patient)
     factory = CardFactory(request.hook_instance)
@@ -135,13 +152,15 @@ def _patient_view_cards(request: HookRequest, env: Environment) -> list[Card]:
     ctx = parse(PatientViewContext, request.context, "context")
     prefetched, unreadable = _gather(request, env)
     _check_patient(prefetched.data, ctx.patient_id)
-    current = active_naltrexone(prefetched.data)
+    medications = _fetch_medications(request, env, prefetched.data, None)
+    current = active_naltrexone(prefetched.data, medications)
     patient = assemble(
         as_of=env.today,
         patient_id=ctx.patient_id,
         prefetch=prefetched.data,
         missing=prefetched.missing,
         unreadable=unreadable,
+        medications=medications,
         # The naltrexone the patient is on is the therapy under review, not a duplicate of it.
         exclude=[ref for r in current if (ref := reference_of(r))],
     )
@@ -188,6 +207,41 @@ def _gather(request: HookRequest, env: Environment) -> tuple[Prefetched, dict[st
         for k, why in integrity.problems(fetched, PREFETCH).items()
     }
     return prefetched, unreadable
+
+
+def _fetch_medications(
+    request: HookRequest,
+    env: Environment,
+    data: Mapping[str, JsonDict | None],
+    draft_orders: Mapping[str, Any] | None,
+) -> dict[str, JsonDict]:
+    """Medication resources fetched for the ``medicationReference`` s nothing sent resolves.
+
+    Only with a ``fhirServer`` and a fetcher (an issuer allowed to fetch; same SSRF, size, time
+    and token rules as prefetch), only ``Medication/{id}`` reads relative to that server (or
+    absolute under it), at most :data:`MAX_MEDICATION_FETCHES`. A read that fails, or answers
+    anything but that Medication, is left out: the medicine then falls back to
+    ``reference.display``, else it is "not read" and the screen says it is incomplete.
+    """
+    if env.fetcher is None or not request.fhir_server:
+        return {}
+    base = request.fhir_server.rstrip("/") + "/"
+    queries: dict[str, str] = {}
+    for target in unresolved_medications(data, draft_orders):
+        relative = target.removeprefix(base)
+        if _MEDICATION_READ.fullmatch(relative) and len(queries) < MAX_MEDICATION_FETCHES:
+            queries[target] = relative
+    if not queries:
+        return {}
+    answers = env.fetcher(request.fhir_server, request.fhir_authorization, queries)
+    return {
+        target: value
+        for target, value in answers.items()
+        if target in queries
+        and isinstance(value, dict)
+        and value.get("resourceType") == "Medication"
+        and f"Medication/{value.get('id')}" == queries[target]
+    }
 
 
 def _check_patient(data: Mapping[str, JsonDict | None], patient_id: str) -> None:

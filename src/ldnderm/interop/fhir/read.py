@@ -196,8 +196,12 @@ class _Reader:
         self._course(r, where, r.get("dosageInstruction") or [])
 
     def _course(self, r: Json, where: str, dosages: list[Json]) -> None:
-        if match_concept(medication_concept(r, self.bundle)) is None:
-            raise _Skip("not naltrexone")
+        concept = medication_concept(r, self.bundle)
+        if match_concept(concept) is None:
+            # Named, so that an opioid in the bundle is seen in the report (it is not imported:
+            # the registry keeps naltrexone courses only).
+            name = concept_text(concept)
+            raise _Skip(f"not naltrexone ({name})" if name else "not naltrexone")
         patient = self._subject(r, where)
         condition_key, condition_id = self._reason(r, patient)
         period = r.get("effectivePeriod") or {}

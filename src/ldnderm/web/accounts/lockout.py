@@ -25,7 +25,10 @@ def lockout_response(
         response = JsonResponse({"detail": DETAIL, "retry_after": seconds}, status=429)
     else:
         response = render(
-            request, "registration/locked_out.html", {"cooloff_seconds": seconds}, status=429
+            request,
+            "registration/locked_out.html",
+            {"cooloff_seconds": seconds, "cooloff_minutes": -(-(seconds or 0) // 60)},
+            status=429,
         )
     if seconds:
         response["Retry-After"] = str(seconds)

@@ -15,7 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+from ldnderm.web.accounts.clinic_time import default_time_zone, validate_time_zone
 
 CLINICIAN, STAFF, RESEARCHER, ADMIN = "clinician", "staff", "researcher", "admin"
 ROLES: tuple[str, ...] = (CLINICIAN, STAFF, RESEARCHER, ADMIN)
@@ -26,6 +30,10 @@ PATIENT_ROLES: frozenset[str] = frozenset({CLINICIAN, STAFF, ADMIN})
 
 PRESCRIBER_ROLES: frozenset[str] = frozenset({CLINICIAN, ADMIN})
 """Roles that may start or stop a treatment course or change a dose."""
+
+CORRECTOR_ROLES: frozenset[str] = frozenset({CLINICIAN, ADMIN})
+"""Roles that may delete a clinical record (with a reason) or lower an adverse event's grade;
+staff may record and add, not take away."""
 
 
 class Clinic(models.Model):
@@ -46,9 +54,29 @@ class Clinic(models.Model):
     """Identifier systems whose values are this clinic's registry MRN (see
     :func:`ldnderm.web.fhir.identity.mrn_systems`); set in the admin or with
     ``ldnderm fhir mrn-systems``."""
+    demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A demonstration clinic of invented patients, made by `ldnderm demo` only.",
+    )
+    """Only ``ldnderm demo`` makes demo clinics; a clinic created otherwise holds real
+    patients. Every page of a demo clinic says so, and its patients carry ``demo``."""
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text='IANA time zone of the clinic, e.g. "Europe/London": its "today" and dates.',
+    )
+    """See :mod:`ldnderm.web.accounts.clinic_time`; the default is
+    ``LDNDERM_DEFAULT_TIME_ZONE``."""
 
     class Meta:
         ordering = ("name",)
+        constraints = (
+            models.CheckConstraint(
+                condition=~models.Q(time_zone=""), name="clinic_time_zone_named"
+            ),
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -63,6 +91,13 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = (
+            # One account per email address (any case): a set-password link or password reset
+            # sent to an address reaches exactly one account. Empty means no address.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
+            ),
+        )
 
     @property
     def role(self) -> str | None:
@@ -128,11 +163,12 @@ class ApiToken(models.Model):
         return f"token of {self.user_id} from {self.created_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user: User) -> tuple[str, ApiToken]:
-        """Create a token for ``user``; return the raw value (shown once, never stored) and
-        the row."""
+    def issue(cls, user: User, lifetime: dt.timedelta | None = None) -> tuple[str, ApiToken]:
+        """Create a token for ``user``, valid for ``lifetime`` (default :func:`token_lifetime`);
+        return the raw value (shown once, never stored) and the row."""
         raw = secrets.token_urlsafe(32)
-        row = cls.objects.create(user=user, digest=hash_token(raw))
+        expires_at = timezone.now() + (lifetime if lifetime is not None else token_lifetime())
+        row = cls.objects.create(user=user, digest=hash_token(raw), expires_at=expires_at)
         return raw, row
 
     @classmethod
@@ -145,3 +181,26 @@ class ApiToken(models.Model):
         """Revoke every live token of ``user``; return how many."""
         live = cls.objects.filter(user=user, revoked_at__isnull=True)
         return live.update(revoked_at=timezone.now())
+
+
+class RequestCounter(models.Model):
+    """Requests counted per key in fixed time windows, for rate limits that hold across worker
+    processes (Django's default cache is per process). ``key`` is a keyed hash of what is counted
+    (a client address, an email address), never the value itself; see
+    :mod:`ldnderm.web.accounts.throttle`."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="request_counter_one_per_window"
+            ),
+        )
+        indexes = (models.Index(fields=["window_start"], name="request_counter_window"),)
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

@@ -41,7 +41,7 @@ def list_patients(request: HttpRequest, filters: Query[PatientFilters]) -> dict[
     return {"items": rows, "count": count}
 
 
-@router.post("", response={201: PatientOut}, summary="Create a patient (synthetic data only)")
+@router.post("", response={201: PatientOut}, summary="Create a patient")
 @declare("patient_data")
 def create_patient(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
     return Status(201, service.create_patient(patient_scope(request), payload))
@@ -51,7 +51,8 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
 @declare("patient_data", patient_id=Patient)
 def get_patient(request: HttpRequest, patient_id: int) -> Patient:
     scope = patient_scope(request)
-    qs = scope.rows(Patient).prefetch_related("courses__doses", "courses__screening")
+    qs = scope.rows(Patient).select_related("clinic")
+    qs = qs.prefetch_related("courses__doses", "courses__screening")
     return service.read_patient(scope, scope.get(Patient, patient_id, qs))
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from pydantic import Field
 
 from ldnderm.web.api.auth import AUTH, patient_scope
 from ldnderm.web.api.registry_schemas import (
@@ -49,12 +50,26 @@ from ldnderm.web.registry.routes import declare
 from ldnderm.web.registry.services import adverse_events as ae_service
 from ldnderm.web.registry.services import courses as course_service
 from ldnderm.web.registry.services import visits as visit_service
-from ldnderm.web.registry.services.common import audit, audited_page
+from ldnderm.web.registry.services.common import REASON_MAX, audit, audited_page
 
 courses = Router(tags=["courses"], auth=AUTH)
 visits = Router(tags=["visits"], auth=AUTH)
 assessments = Router(tags=["assessments"], auth=AUTH)
 adverse_events = Router(tags=["adverse events"], auth=AUTH)
+
+
+DELETION = (
+    "Clinicians and administrators only (403 otherwise), with a non-empty `reason`, which the "
+    "audit trail keeps."
+)
+
+
+class Deletion(StorableSchema):
+    """``?reason=``: why a clinical record is deleted (kept in the audit trail)."""
+
+    # Optional here so that another clinic's id answers 404 and a staff user 403 before the
+    # reason is looked at; the service refuses a missing or blank reason (422 naming it).
+    reason: str = Field("", max_length=REASON_MAX)
 
 
 class Paging(StorableSchema):
@@ -163,11 +178,13 @@ def stop_course(request: HttpRequest, course_id: int, payload: CourseStopIn) -> 
     return course_service.stop_course(scope, course, payload)
 
 
-@courses.delete("/{course_id}", response={204: None}, summary="Delete a course")
+@courses.delete(
+    "/{course_id}", response={204: None}, summary="Delete a course", description=DELETION
+)
 @declare("patient_data", course_id=TreatmentCourse)
-def delete_course(request: HttpRequest, course_id: int) -> Status[None]:
+def delete_course(request: HttpRequest, course_id: int, why: Query[Deletion]) -> Status[None]:
     scope = patient_scope(request)
-    course_service.delete_course(scope, scope.get(TreatmentCourse, course_id))
+    course_service.delete_course(scope, scope.get(TreatmentCourse, course_id), why.reason)
     return Status(204, None)
 
 
@@ -218,11 +235,11 @@ def update_visit(request: HttpRequest, visit_id: int, payload: VisitPatch) -> Vi
     return visit_service.update_visit(scope, scope.get(Visit, visit_id, _visits(scope)), payload)
 
 
-@visits.delete("/{visit_id}", response={204: None}, summary="Delete a visit")
+@visits.delete("/{visit_id}", response={204: None}, summary="Delete a visit", description=DELETION)
 @declare("patient_data", visit_id=Visit)
-def delete_visit(request: HttpRequest, visit_id: int) -> Status[None]:
+def delete_visit(request: HttpRequest, visit_id: int, why: Query[Deletion]) -> Status[None]:
     scope = patient_scope(request)
-    visit_service.delete_visit(scope, scope.get(Visit, visit_id))
+    visit_service.delete_visit(scope, scope.get(Visit, visit_id), why.reason)
     return Status(204, None)
 
 
@@ -268,13 +285,16 @@ def update_assessment(request: HttpRequest, assessment_id: int, payload: Respons
     return visit_service.update_assessment(scope, row, payload.responses)
 
 
-@assessments.delete("/{assessment_id}", response={204: None}, summary="Delete an assessment")
+@assessments.delete(
+    "/{assessment_id}", response={204: None}, summary="Delete an assessment", description=DELETION
+)
 @declare("patient_data", assessment_id=Assessment)
-def delete_assessment(request: HttpRequest, assessment_id: int) -> Status[None]:
+def delete_assessment(
+    request: HttpRequest, assessment_id: int, why: Query[Deletion]
+) -> Status[None]:
     scope = patient_scope(request)
-    visit_service.delete_assessment(
-        scope, scope.get(Assessment, assessment_id, _assessments(scope))
-    )
+    row = scope.get(Assessment, assessment_id, _assessments(scope))
+    visit_service.delete_assessment(scope, row, why.reason)
     return Status(204, None)
 
 
@@ -314,9 +334,11 @@ def update_adverse_event(
     return ae_service.update_adverse_event(scope, scope.get(AdverseEvent, event_id), payload)
 
 
-@adverse_events.delete("/{event_id}", response={204: None}, summary="Delete an adverse event")
+@adverse_events.delete(
+    "/{event_id}", response={204: None}, summary="Delete an adverse event", description=DELETION
+)
 @declare("patient_data", event_id=AdverseEvent)
-def delete_adverse_event(request: HttpRequest, event_id: int) -> Status[None]:
+def delete_adverse_event(request: HttpRequest, event_id: int, why: Query[Deletion]) -> Status[None]:
     scope = patient_scope(request)
-    ae_service.delete_adverse_event(scope, scope.get(AdverseEvent, event_id))
+    ae_service.delete_adverse_event(scope, scope.get(AdverseEvent, event_id), why.reason)
     return Status(204, None)

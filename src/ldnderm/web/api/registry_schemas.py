@@ -41,6 +41,8 @@ class PatientOut(Schema):
     sex: str
     notes: str
     created_at: dt.datetime
+    demo: bool
+    """An invented patient of a demo clinic; ``false`` for a real patient."""
 
 
 class DoseOut(Schema):

@@ -170,6 +170,24 @@ class _Importer:
             "deleted from the registry since; not created again"
         )
 
+    def _course_of(
+        self,
+        resource: str,
+        key: Key,
+        course_key: Key | None,
+        courses: dict[Key, TreatmentCourse | None],
+    ) -> TreatmentCourse | None:
+        """The registry course a new record belongs to; a course deleted since its import is
+        not created again, so the record is imported without one, and the report says so."""
+        if course_key is None:
+            return None
+        if course_key in courses and courses[course_key] is None:
+            self.report.notes.append(
+                f"{resource} {key.system}|{key.value}: its course {course_key.system}|"
+                f"{course_key.value} was deleted from the registry; imported without a course"
+            )
+        return courses.get(course_key)
+
     # -- records ------------------------------------------------------------------------------
 
     def _patient(self, p: PatientRecord) -> Patient:
@@ -276,7 +294,7 @@ class _Importer:
             else:
                 self._gone("Observation", a.key, link)
             return
-        course = courses.get(a.course_key) if a.course_key else None
+        course = self._course_of("Observation", a.key, a.course_key, courses)
         visit = Visit.objects.filter(patient=patient, visit_date=a.taken_on, course=course).first()
         if visit is None:
             visit = Visit.objects.create(patient=patient, visit_date=a.taken_on, course=course)
@@ -300,7 +318,7 @@ class _Importer:
             return
         event = AdverseEvent.objects.create(
             patient=patient,
-            course=courses.get(e.course_key) if e.course_key else None,
+            course=self._course_of("AdverseEvent", e.key, e.course_key, courses),
             term=e.term,
             grade=e.grade,
             onset_on=e.onset_on,

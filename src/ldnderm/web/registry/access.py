@@ -11,13 +11,15 @@ URL pattern and API operation and fails when a declaration is missing or is not 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.db import models
 from django.http import HttpRequest
 
-from ldnderm.web.accounts.models import PATIENT_ROLES, PRESCRIBER_ROLES, User
+from ldnderm.web.accounts.clinic_time import clinic_today
+from ldnderm.web.accounts.models import CORRECTOR_ROLES, PATIENT_ROLES, PRESCRIBER_ROLES, User
 from ldnderm.web.audit.log import Action, Actor, record
 from ldnderm.web.registry.models import (
     AdverseEvent,
@@ -69,6 +71,10 @@ class Scope:
     role: str
     actor: Actor
 
+    def today(self) -> dt.date:
+        """Today's date at the user's clinic, in its time zone."""
+        return clinic_today(self.user.clinic)
+
     @property
     def can_prescribe(self) -> bool:
         return self.role in PRESCRIBER_ROLES
@@ -77,6 +83,22 @@ class Scope:
         if not self.can_prescribe:
             record(self.actor, Action.DENIED, "function", "prescribe", reason="role")
             raise AccessDenied("starting, stopping or dosing a course needs a clinician")
+
+    @property
+    def may_correct(self) -> bool:
+        """May delete clinical records and lower an adverse event's grade."""
+        return self.role in CORRECTOR_ROLES
+
+    def require_corrector(self, function: str) -> None:
+        """Deleting a clinical record or lowering an adverse event's grade: clinicians and
+        administrators only (an attempt by another role is audited as ``denied``)."""
+        if not self.may_correct:
+            self.deny_correction(function)
+
+    def deny_correction(self, function: str) -> NoReturn:
+        """Audit a refused correction as ``denied`` and raise AccessDenied."""
+        record(self.actor, Action.DENIED, "function", function, reason=f"role {self.role}")
+        raise AccessDenied(f"{function.replace('-', ' ')} needs a clinician or administrator")
 
     def rows(self, model: type[M]) -> models.QuerySet[M]:
         """All rows of ``model`` in this clinic."""

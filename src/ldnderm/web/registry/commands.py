@@ -7,14 +7,22 @@ from __future__ import annotations
 from ldnderm.web import runtime
 
 
-def demo(if_empty: bool) -> list[dict[str, str]] | None:
-    """Load the demo data; ``None`` when ``if_empty`` and the registry already holds patients."""
+def demo(if_empty: bool, reset_passwords: bool = False) -> list[dict[str, object]] | None:
+    """Load the demo data; ``None`` when ``if_empty`` and the registry already holds patients.
+    Each account carries its password only when this run set it."""
     runtime.setup()
     from ldnderm.web.registry import demo as data
 
     if if_empty and data.has_data():
         return None
-    return [c.__dict__ for c in data.load()]
+    return [c.__dict__ for c in data.load(reset_passwords=reset_passwords)]
+
+
+def has_demo_clinics() -> bool:
+    runtime.setup()
+    from ldnderm.web.accounts.models import Clinic
+
+    return Clinic.objects.filter(demo=True).exists()
 
 
 def rescore(measure_id: str | None) -> tuple[int, int, list[tuple[int, str]]]:

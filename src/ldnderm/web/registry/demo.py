@@ -1,11 +1,15 @@
-"""Synthetic demonstration data: two clinics, a user of each role in each, about 50 patients.
+"""Synthetic demonstration data: two demo clinics, a user of each role in each, about 50 patients.
 
-Idempotent: clinics, groups and users are created once; each run gives the demo users fresh
-random passwords (printed, never stored in clear) so no default credential exists; patients are
-generated only for a clinic that has none. Trajectories follow a simple model: a baseline
-severity, a response that builds over 12 weeks for about 60% of courses, and noise. Answers are
-produced from each measure's generated form (``measure_forms``) and scored by ``ldnderm.measures``
-like any other assessment. Everything here is synthetic; no real person is described.
+Idempotent: clinics, groups and users are created once, each new user with a random password
+(printed once, never stored in clear, so no default credential exists); patients are generated
+only for a demo clinic that has none. An existing user is left as it is: its password changes
+only with ``reset_passwords`` (``ldnderm demo --reset-passwords``, the way to get the log-ins
+back). The clinics are flagged ``demo`` (every page of theirs says so); a clinic or user of the
+same name that is not part of a demo clinic is never touched: the run is refused instead.
+Trajectories follow a simple model: a baseline severity, a response that builds over 12 weeks
+for about 60% of courses, and noise. Answers are produced from each measure's generated form
+(``measure_forms``) and scored by ``ldnderm.measures`` like any other assessment. Everything
+here is synthetic; no real person is described.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils import timezone
 
+from ldnderm.kernel.errors import InvalidInput
+from ldnderm.web.accounts.clinic_time import clinic_today
 from ldnderm.web.accounts.models import ADMIN, ROLES, Clinic, User
 from ldnderm.web.audit.log import Action, Actor, bulk_record
 from ldnderm.web.registry import clinical
@@ -55,45 +60,72 @@ SYSTEM = Actor(user_id=None, username="system:demo", clinic_id=None)
 
 @dataclass(frozen=True)
 class Credential:
+    """A demo account; ``password`` only when this run set it (a new user, or a reset)."""
+
     username: str
-    password: str
+    password: str | None
     role: str
     clinic: str
+    created: bool
 
 
 def has_data() -> bool:
     return Patient.objects.exists()
 
 
-def load(seed: int = 20261125, today: dt.date | None = None) -> list[Credential]:
-    """Create (or refresh) the demo clinics, users and patients; return the credentials."""
-    today = today or timezone.localdate()
+def load(
+    seed: int = 20261125, today: dt.date | None = None, *, reset_passwords: bool = False
+) -> list[Credential]:
+    """Create what is missing of the demo clinics, users and patients; return the accounts,
+    with the passwords set by this run. Raises InvalidInput naming ``clinic`` or ``user`` when
+    a demo name is taken by a clinic that is not a demo clinic (nothing is written then)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not a secret
     credentials = []
     with transaction.atomic():
         for name, slug in CLINICS:
-            clinic, _ = Clinic.objects.get_or_create(slug=slug, defaults={"name": name})
+            clinic = _clinic(name, slug)
             for role in ROLES:
-                credentials.append(_user(clinic, role))
+                credentials.append(_user(clinic, role, reset_passwords))
             if not clinic.patients.exists():
+                day = today or clinic_today(clinic)
                 for n in range(PATIENTS_PER_CLINIC):
-                    _patient(clinic, n, rng, today)
+                    _patient(clinic, n, rng, day)
     return credentials
 
 
-def _user(clinic: Clinic, role: str) -> Credential:
+def _clinic(name: str, slug: str) -> Clinic:
+    clinic, _ = Clinic.objects.get_or_create(slug=slug, defaults={"name": name, "demo": True})
+    if not clinic.demo:
+        raise InvalidInput(
+            "clinic",
+            f"{slug} is a real clinic (not a demo clinic); demo data is never added to it",
+        )
+    return clinic
+
+
+def _user(clinic: Clinic, role: str, reset_password: bool) -> Credential:
     username = f"{role}-{clinic.slug}"
-    user, _ = User.objects.get_or_create(username=username, defaults={"clinic": clinic})
+    user = User.objects.filter(username=username).select_related("clinic").first()
+    if user is not None:
+        if user.clinic_id != clinic.pk:
+            raise InvalidInput(
+                "user", f"{username} exists outside the demo clinic {clinic.slug}; not touched"
+            )
+        if not reset_password:
+            return Credential(username, None, role, clinic.slug, created=False)
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save()
+        return Credential(username, password, role, clinic.slug, created=False)
     password = secrets.token_urlsafe(12)
-    user.set_password(password)
-    user.clinic = clinic
     # The clinic administrator may read the audit trail in the admin (their clinic's only).
-    user.is_staff = role == ADMIN
+    user = User(username=username, clinic=clinic, is_staff=role == ADMIN)
+    user.set_password(password)
     user.save()
     user.groups.set([Group.objects.get_or_create(name=role)[0]])
     if role == ADMIN:
         user.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
-    return Credential(username, password, role, clinic.slug)
+    return Credential(username, password, role, clinic.slug, created=True)
 
 
 def _patient(clinic: Clinic, n: int, rng: random.Random, today: dt.date) -> None:

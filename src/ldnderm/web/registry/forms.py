@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, ClassVar
 
 from django import forms
-from django.utils import timezone
 
 from ldnderm.web.core.validators import year_in_range
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
@@ -14,6 +14,17 @@ from ldnderm.web.screening import facts
 
 # HTML date inputs take ISO dates only; the en-gb default (dd/mm/yyyy) would show blank.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class Dated(forms.Form):
+    """A form whose date starts at ``today``: the clinic's date (``Scope.today``), not the
+    server's."""
+
+    date_field: ClassVar[str]
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.date_field].initial = today
 
 
 class PatientForm(forms.Form):
@@ -25,16 +36,15 @@ class PatientForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class CourseForm(forms.Form):
+class CourseForm(Dated):
     """Start a course: the condition, the start date and the facts the screening asks for, each
     answered explicitly ("not known" by default; an unanswered fact is left out of the profile,
     so the screen reads it as unknown, never as "no")."""
 
     condition_id = forms.ChoiceField(label="Condition")
     protocol_id = forms.ChoiceField(label="Dosing protocol", required=False)
-    started_on = forms.DateField(
-        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
-    )
+    date_field = "started_on"
+    started_on = forms.DateField(widget=DATE, validators=[year_in_range])
     medications_status = facts.radio("Current or recent medicines", facts.MEDICATIONS)
     medications = forms.CharField(
         label="Medicines (one per line)",
@@ -133,27 +143,24 @@ def _procedure(line: str) -> dict[str, Any]:
     return proc
 
 
-class StopForm(forms.Form):
-    stopped_on = forms.DateField(
-        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
-    )
+class StopForm(Dated):
+    date_field = "stopped_on"
+    stopped_on = forms.DateField(widget=DATE, validators=[year_in_range])
     stop_reason = forms.ChoiceField(choices=TreatmentCourse.StopReason.choices)
     stop_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class DoseForm(forms.Form):
-    changed_on = forms.DateField(
-        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
-    )
+class DoseForm(Dated):
+    date_field = "changed_on"
+    changed_on = forms.DateField(widget=DATE, validators=[year_in_range])
     mg_per_day = forms.DecimalField(min_value=0, max_value=50, max_digits=5, decimal_places=2)
     formulation = forms.CharField(max_length=80, required=False)
     note = forms.CharField(max_length=200, required=False)
 
 
-class VisitForm(forms.Form):
-    visit_date = forms.DateField(
-        widget=DATE, initial=timezone.localdate, validators=[year_in_range]
-    )
+class VisitForm(Dated):
+    date_field = "visit_date"
+    visit_date = forms.DateField(widget=DATE, validators=[year_in_range])
     course_id = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -162,12 +169,13 @@ class VisitForm(forms.Form):
         self.fields["course_id"].choices = [("", "none"), *courses]  # type: ignore[attr-defined]
 
 
-class AdverseEventForm(forms.Form):
+class AdverseEventForm(Dated):
     term = forms.CharField(max_length=120)
     grade = forms.TypedChoiceField(
         coerce=int, choices=[(g, str(g)) for g in range(1, 6)], help_text="CTCAE grade 1-5"
     )
-    onset_on = forms.DateField(widget=DATE, initial=timezone.localdate, validators=[year_in_range])
+    date_field = "onset_on"
+    onset_on = forms.DateField(widget=DATE, validators=[year_in_range])
     resolved_on = forms.DateField(widget=DATE, required=False, validators=[year_in_range])
     relatedness = forms.ChoiceField(choices=AdverseEvent.Relatedness.choices)
     action = forms.ChoiceField(choices=AdverseEvent.ActionTaken.choices)

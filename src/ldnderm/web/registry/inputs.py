@@ -1,7 +1,7 @@
 """Validated inputs of the registry's use cases (pydantic), shared by the pages and the API.
 
 Field-level write protection: none of these carries ``clinic``, ``patient`` ownership changes,
-``created_by`` or ``synthetic``; those are set by the services from the caller's scope.
+``created_by`` or ``demo`` (the clinic's); those are set by the services from the caller's scope.
 """
 
 from __future__ import annotations

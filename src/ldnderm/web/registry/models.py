@@ -1,7 +1,7 @@
 """Registry records. Invariants live in database constraints, not in pre-checks:
 MRN unique per clinic, adverse-event grade 1-5, a course stops on or after its start, doses are
-within 0 mg/day and the dose ceiling of ``ldnderm.dosing.data.max_daily_mg``, and every patient is
-marked synthetic (this build holds demo data only).
+within 0 mg/day and the dose ceiling of ``ldnderm.dosing.data.max_daily_mg``. Patients are real,
+except those of a demo clinic (``Clinic.demo``, made only by ``ldnderm demo``).
 
 Clinical ids (conditions, protocols, measures) are the knowledge base's string ids, not foreign
 keys: the knowledge base is versioned data, and a record keeps the id it was made with.
@@ -40,18 +40,21 @@ class Patient(models.Model):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     notes = models.TextField(blank=True)
-    synthetic = models.BooleanField(default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ("family_name", "given_name", "id")
         constraints = (
             models.UniqueConstraint(fields=["clinic", "mrn"], name="patient_mrn_unique_per_clinic"),
-            models.CheckConstraint(condition=Q(synthetic=True), name="patient_synthetic_only"),
         )
 
     def __str__(self) -> str:
         return f"{self.family_name}, {self.given_name} ({self.mrn})"
+
+    @property
+    def demo(self) -> bool:
+        """An invented patient of a demo clinic (select_related("clinic") when listing)."""
+        return self.clinic.demo
 
 
 class TreatmentCourse(models.Model):

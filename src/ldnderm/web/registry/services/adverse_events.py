@@ -1,4 +1,7 @@
-"""Adverse events: recorded, updated (resolution, action taken) and deleted, each audited."""
+"""Adverse events: recorded, updated (resolution, action taken) and deleted, each audited.
+
+Any role that opens patient records may record an event and raise its grade; lowering the
+grade, like deleting the event, is for clinicians and administrators."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from ldnderm.web.audit.log import Action
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AdverseEventIn, AdverseEventPatch
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
-from ldnderm.web.registry.services.common import audit, changed_fields
+from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
 
 
 def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
@@ -27,17 +30,23 @@ def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
 def update_adverse_event(
     scope: Scope, event: AdverseEvent, data: AdverseEventPatch
 ) -> AdverseEvent:
+    """Apply ``data`` to the event as it stands in the database (the row is locked and read
+    again, so a grade raised meanwhile cannot be lowered from a stale copy)."""
+    changes = data.model_dump(exclude_unset=True)
     with transaction.atomic():
-        diff = changed_fields(event, data.model_dump(exclude_unset=True))
-        if event.resolved_on is not None and event.resolved_on < event.onset_on:
-            raise InvalidInput("resolved_on", "is before the onset", f">= {event.onset_on}")
-        if diff:
-            event.save()
-        audit(scope, Action.UPDATE, event, changes=sorted(diff))
-    return event
+        current = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+        lowers = changes.get("grade") is not None and changes["grade"] < current.grade
+        if not (lowers and not scope.may_correct):
+            diff = changed_fields(current, changes)
+            if current.resolved_on is not None and current.resolved_on < current.onset_on:
+                raise InvalidInput("resolved_on", "is before the onset", f">= {current.onset_on}")
+            if diff:
+                current.save()
+            audit(scope, Action.UPDATE, current, changes=sorted(diff))
+            return current
+    # Outside the transaction, so that the ``denied`` audit event is kept.
+    scope.deny_correction("lower-adverse-event-grade")
 
 
-def delete_adverse_event(scope: Scope, event: AdverseEvent) -> None:
-    with transaction.atomic():
-        audit(scope, Action.DELETE, event)
-        event.delete()
+def delete_adverse_event(scope: Scope, event: AdverseEvent, reason: str | None) -> None:
+    delete_record(scope, event, reason)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
-from ldnderm.web.audit.log import record
+from ldnderm.kernel.errors import InvalidInput
+from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
 
 M = TypeVar("M", bound=models.Model)
@@ -20,6 +21,31 @@ MAX_OFFSET = 2**62
 def audit(scope: Scope, action: str, obj: models.Model, **detail: Any) -> None:
     """Append an audit event about ``obj`` (its type, id and patient)."""
     record(scope.actor, action, object_type_of(obj), obj.pk, patient_id_of(obj), **detail)
+
+
+REASON_MAX = 500
+
+
+def deletion_reason(reason: str | None) -> str:
+    """The reason given for a deletion, stripped; InvalidInput naming ``reason`` when empty."""
+    text = (reason or "").strip()
+    if not text or len(text) > REASON_MAX or "\x00" in text:
+        raise InvalidInput(
+            "reason",
+            "say why the record is deleted" if not text else "is not a storable reason",
+            f"a non-empty text of at most {REASON_MAX} characters",
+        )
+    return text
+
+
+def delete_record(scope: Scope, obj: models.Model, reason: str | None) -> None:
+    """Delete a clinical record (and what belongs to it): clinicians and administrators only,
+    with a reason, kept in the ``delete`` audit event written in the same transaction."""
+    scope.require_corrector("delete-" + object_type_of(obj).replace("_", "-"))
+    text = deletion_reason(reason)
+    with transaction.atomic():
+        audit(scope, Action.DELETE, obj, reason=text)
+        obj.delete()
 
 
 def page(qs: models.QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:
@@ -49,9 +75,7 @@ def audited_page(
     scope: Scope, qs: models.QuerySet[M], offset: int, limit: int, **detail: Any
 ) -> tuple[list[M], int]:
     """A page of scoped rows, with one ``list`` audit event per row naming its patient."""
-    from django.db import transaction
-
-    from ldnderm.web.audit.log import Action, bulk_record
+    from ldnderm.web.audit.log import bulk_record
 
     with transaction.atomic():
         rows, count = page(qs, offset, limit)

@@ -44,7 +44,7 @@ from ldnderm.web.registry.inputs import (
     HoldResolution,
 )
 from ldnderm.web.registry.models import DoseChange, Patient, ScreeningSnapshot, TreatmentCourse
-from ldnderm.web.registry.services.common import audit
+from ldnderm.web.registry.services.common import audit, delete_record
 
 
 @dataclass(frozen=True)
@@ -218,11 +218,9 @@ def stop_course(scope: Scope, course: TreatmentCourse, data: CourseStopIn) -> Tr
     return course
 
 
-def delete_course(scope: Scope, course: TreatmentCourse) -> None:
-    scope.require_prescriber()
-    with transaction.atomic():
-        audit(scope, Action.DELETE, course)
-        course.delete()
+def delete_course(scope: Scope, course: TreatmentCourse, reason: str | None) -> None:
+    """Delete a course with its doses and screening snapshot (:func:`delete_record`)."""
+    delete_record(scope, course, reason)
 
 
 @dataclass(frozen=True)
@@ -243,14 +241,14 @@ class PlannedStep:
         return f"{self.mg_per_day.normalize():f}"
 
 
-def planned_steps(course: TreatmentCourse, today: dt.date | None = None) -> list[PlannedStep]:
+def planned_steps(course: TreatmentCourse, today: dt.date) -> list[PlannedStep]:
     """The titration plan saved with ``course``'s screening snapshot, each step marked recorded
-    or due. Uses ``course.screening`` and ``course.doses.all()`` (select/prefetch them)."""
+    or due by ``today``, the clinic's date (:meth:`Scope.today`). Uses ``course.screening`` and
+    ``course.doses.all()`` (select/prefetch them)."""
     try:
         plan = course.screening.plan
     except ObjectDoesNotExist:
         return []
-    today = today or timezone.localdate()
     doses = [(d.changed_on, d.mg_per_day) for d in course.doses.all()]
     steps = []
     for raw in plan.get("steps", []) if isinstance(plan, dict) else []:
@@ -265,7 +263,7 @@ def planned_steps(course: TreatmentCourse, today: dt.date | None = None) -> list
     return steps
 
 
-def next_planned_step(course: TreatmentCourse, today: dt.date | None = None) -> PlannedStep | None:
+def next_planned_step(course: TreatmentCourse, today: dt.date) -> PlannedStep | None:
     """The first step of the plan not yet recorded, if the course is still running."""
     if course.stopped_on is not None:
         return None

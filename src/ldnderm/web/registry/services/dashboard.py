@@ -7,10 +7,12 @@ each responder definition; courses where it is not evaluable count in neither nu
 denominator. No identifier, name or date leaves this module: only counts and shares.
 
 Researchers get the same aggregates with small cells suppressed: any count from 1 to
-``SMALL_CELL - 1`` becomes ``None`` (shown as "<5"), and a share is given only when both of its
-counts are shown, so a rare condition or adverse event in a small clinic cannot single out a
-patient (a privacy policy after the small-cell rule in shared/research/reliability.md, DEID-6;
-the threshold is a product decision, not a clinical rule). Clinicians see exact counts.
+``SMALL_CELL - 1`` becomes ``None`` (shown as "hidden"), and so does every further count from which
+one could be recovered by subtraction (complementary suppression over the table's sums, see
+:meth:`Dashboard.suppress_small_cells`); a share is given only when both of its counts are
+shown, so a rare condition or adverse event in a small clinic cannot single out a patient (a
+privacy policy after the small-cell rule in shared/research/reliability.md, DEID-6; the threshold
+is a product decision, not a clinical rule). Clinicians see exact counts.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from django.db.models import Count
 
 from ldnderm import measures
 from ldnderm.kernel.errors import LdnDermError
+from ldnderm.privacy.small_cells import SMALL_CELL, Relation, suppress
 from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.models import AdverseEvent, Assessment, TreatmentCourse
 
-SMALL_CELL = 5
-"""Counts below this (and above 0) are suppressed for researchers."""
+GRADES = (1, 2, 3, 4, 5)
+RELATEDNESS = tuple(AdverseEvent.Relatedness.values)
 WEEK_12 = 84
 WINDOW = (70, 98)
 BASELINE = (-28, 7)
@@ -62,18 +65,58 @@ class Dashboard:
     """Set when small cells were suppressed (for researchers): the threshold used."""
 
     def suppress_small_cells(self, k: int = SMALL_CELL) -> None:
-        """Replace every count from 1 to ``k - 1`` with ``None``, in place."""
+        """Hide every count from 1 to ``k - 1``, and every further count from which one could
+        be derived by subtraction (:func:`ldnderm.privacy.small_cells.suppress`), in place."""
+        cells, relations = self._table()
+        hidden = suppress(cells, relations, k)
 
-        def cell(n: int | None) -> int | None:
-            return None if n is None or 0 < n < k else n
+        def shown(name: str) -> int | None:
+            return None if name in hidden else cells[name]
 
-        self.patients, self.courses = cell(self.patients), cell(self.courses)
-        self.active_by_condition = [(c, cell(n)) for c, n in self.active_by_condition]
-        self.ae_by_grade = [(g, cell(n)) for g, n in self.ae_by_grade]
-        self.ae_by_relatedness = [(r, cell(n)) for r, n in self.ae_by_relatedness]
-        for row in self.responders:
-            row.responders, row.evaluable = cell(row.responders), cell(row.evaluable)
+        self.patients, self.courses = shown("patients"), shown("courses")
+        self.active_by_condition = [(c, shown(f"active:{c}")) for c, _ in self.active_by_condition]
+        for i, row in enumerate(self.responders):
+            row.responders, row.evaluable = shown(f"responders:{i}"), shown(f"evaluable:{i}")
+        # A category left out reads as 0, so a hidden zero is listed (as hidden).
+        self.ae_by_grade = [
+            (g, shown(f"grade:{g}"))
+            for g in GRADES
+            if cells[f"grade:{g}"] or f"grade:{g}" in hidden
+        ]
+        self.ae_by_relatedness = [
+            (r, shown(f"relatedness:{r}"))
+            for r in RELATEDNESS
+            if cells[f"relatedness:{r}"] or f"relatedness:{r}" in hidden
+        ]
         self.suppressed_below = k
+
+    def _table(self) -> tuple[dict[str, int], list[Relation]]:
+        """The counts as one table with the sums a reader knows: evaluable = responders +
+        non-responders (never printed, but derivable), one measure's definitions share their
+        evaluable courses, and the adverse events by grade and by relatedness have one total."""
+        cells = {"patients": self.patients or 0, "courses": self.courses or 0}
+        cells |= {f"active:{c}": n or 0 for c, n in self.active_by_condition}
+        relations: list[Relation] = []
+        first_of_measure: dict[str, int] = {}
+        for i, row in enumerate(self.responders):
+            evaluable, responders = row.evaluable or 0, row.responders or 0
+            cells |= {
+                f"responders:{i}": responders,
+                f"non_responders:{i}": evaluable - responders,
+                f"evaluable:{i}": evaluable,
+            }
+            relations.append(Relation(f"evaluable:{i}", (f"responders:{i}", f"non_responders:{i}")))
+            first = first_of_measure.setdefault(row.measure_id, i)
+            if first != i:
+                relations.append(Relation(f"evaluable:{first}", (f"evaluable:{i}",)))
+        grades = dict(self.ae_by_grade)
+        related = dict(self.ae_by_relatedness)
+        cells |= {f"grade:{g}": grades.get(g) or 0 for g in GRADES}
+        cells |= {f"relatedness:{r}": related.get(r) or 0 for r in RELATEDNESS}
+        cells["adverse_events"] = sum(n or 0 for n in grades.values())
+        relations.append(Relation("adverse_events", tuple(f"grade:{g}" for g in GRADES)))
+        relations.append(Relation("adverse_events", tuple(f"relatedness:{r}" for r in RELATEDNESS)))
+        return cells, relations
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -30,7 +30,7 @@ def search(
     scope: Scope, q: str = "", condition_id: str = "", active: bool | None = None
 ) -> QuerySet[Patient]:
     """The clinic's patients matching a name or MRN fragment, condition and course status."""
-    qs = scope.rows(Patient)
+    qs = scope.rows(Patient).select_related("clinic")
     q = q.strip()
     if q:
         qs = qs.filter(

@@ -18,7 +18,7 @@ from ldnderm.web.registry import scoring
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
-from ldnderm.web.registry.services.common import audit, changed_fields
+from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
 
 
 def score(measure_id: str, responses: Any, where: str | None = None) -> ScoreResult:
@@ -80,10 +80,10 @@ def update_visit(scope: Scope, visit: Visit, data: VisitPatch) -> Visit:
     return visit
 
 
-def delete_visit(scope: Scope, visit: Visit) -> None:
-    with transaction.atomic():
-        audit(scope, Action.DELETE, visit)
-        visit.delete()
+def delete_visit(scope: Scope, visit: Visit, reason: str | None) -> None:
+    """Delete a visit and its assessments (:func:`delete_record`: clinicians and administrators,
+    with a reason)."""
+    delete_record(scope, visit, reason)
 
 
 def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
@@ -111,10 +111,8 @@ def update_assessment(scope: Scope, assessment: Assessment, responses: Any) -> A
     return assessment
 
 
-def delete_assessment(scope: Scope, assessment: Assessment) -> None:
-    with transaction.atomic():
-        audit(scope, Action.DELETE, assessment)
-        assessment.delete()
+def delete_assessment(scope: Scope, assessment: Assessment, reason: str | None) -> None:
+    delete_record(scope, assessment, reason)
 
 
 def _num(value: Decimal | None) -> float | None:

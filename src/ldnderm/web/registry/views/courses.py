@@ -32,7 +32,12 @@ def course_start(request: HttpRequest, scope: Scope, patient_id: int) -> HttpRes
     (a hold needs a reason per finding, ``resolve__<rule>``). POST ``confirm``: start it."""
     patient = scope.get(Patient, patient_id)
     choices = [(c.id, c.name) for c in clinical.conditions()]
-    form = CourseForm(request.POST or None, conditions=choices, protocols=clinical.protocols())
+    form = CourseForm(
+        request.POST or None,
+        conditions=choices,
+        protocols=clinical.protocols(),
+        today=scope.today(),
+    )
     context: dict[str, object] = {
         "patient": patient,
         "form": form,
@@ -93,7 +98,7 @@ def course_start(request: HttpRequest, scope: Scope, patient_id: int) -> HttpRes
 @page("patient_data", course_id=TreatmentCourse)
 def course_stop(request: HttpRequest, scope: Scope, course_id: int) -> HttpResponse:
     course = scope.get(TreatmentCourse, course_id)
-    form = StopForm(request.POST or None)
+    form = StopForm(request.POST or None, today=scope.today())
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +114,8 @@ def course_stop(request: HttpRequest, scope: Scope, course_id: int) -> HttpRespo
 def dose_change(request: HttpRequest, scope: Scope, course_id: int) -> HttpResponse:
     qs = scope.rows(TreatmentCourse).select_related("screening").prefetch_related("doses")
     course = scope.get(TreatmentCourse, course_id, qs)
-    step = service.next_planned_step(course)
+    today = scope.today()
+    step = service.next_planned_step(course, today)
     initial = {}
     if step is not None:
         # Propose the next step of the plan saved at the start; the clinician may change it.
@@ -118,7 +124,7 @@ def dose_change(request: HttpRequest, scope: Scope, course_id: int) -> HttpRespo
             "mg_per_day": step.mg_per_day,
         }
         initial["note"] = "step of the plan proposed at the start"
-    form = DoseForm(request.POST or None, initial=initial)
+    form = DoseForm(request.POST or None, initial=initial, today=today)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,6 +137,6 @@ def dose_change(request: HttpRequest, scope: Scope, course_id: int) -> HttpRespo
         "form": form,
         "error": error,
         "title": "Change dose",
-        "steps": service.planned_steps(course),
+        "steps": service.planned_steps(course, today),
     }
     return render(request, "registry/course_change.html", context)

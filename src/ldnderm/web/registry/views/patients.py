@@ -106,11 +106,12 @@ def _charts(record: service.PatientRecord) -> list[charts.Chart]:
 def patient_detail(request: HttpRequest, scope: Scope, patient_id: int) -> HttpResponse:
     record = service.load_record(scope, patient_id)
     names = clinical.condition_names()
+    today = scope.today()
     context = {
         "patient": record.patient,
         "record": record,
         "courses": [
-            (c, names.get(c.condition_id, c.condition_id), course_service.planned_steps(c))
+            (c, names.get(c.condition_id, c.condition_id), course_service.planned_steps(c, today))
             for c in record.courses
         ],
         "condition_names": names,

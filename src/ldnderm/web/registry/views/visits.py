@@ -52,6 +52,7 @@ def visit_new(request: HttpRequest, scope: Scope, patient_id: int) -> HttpRespon
         request.POST or None,
         courses=courses,
         initial={"course_id": courses[0][0] if courses else None},
+        today=scope.today(),
     )
     chosen = _chosen(request, patient)
     forms: list[MeasureForm] = [form_for(m) for m in chosen]
@@ -92,7 +93,9 @@ def measure_form(request: HttpRequest, measure_id: str) -> HttpResponse:
 @page("patient_data", patient_id=Patient)
 def adverse_event_new(request: HttpRequest, scope: Scope, patient_id: int) -> HttpResponse:
     patient = scope.get(Patient, patient_id)
-    form = AdverseEventForm(request.POST or None, courses=_course_choices(patient))
+    form = AdverseEventForm(
+        request.POST or None, courses=_course_choices(patient), today=scope.today()
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,7 +7,7 @@ import ldnderm.web.registry.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_dose_ceiling"),
+        ("registry", "0004_real_patients"),
     ]
 
     operations = [

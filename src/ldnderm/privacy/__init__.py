@@ -1,0 +1,1 @@
+"""Disclosure control for published aggregates: pure functions, no Django."""

@@ -1,0 +1,215 @@
+"""A clinic administrator's pages: list, invite, change role, deactivate, unlock, send a link.
+
+Every route of ``/clinic/`` is enumerated from the URL map, so a new route is covered without
+being listed here: an administrator of clinic A gets 404 (and a ``denied`` audit event) for
+clinic B's users, other roles get 403 and anonymous callers are sent to the log-in page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.core import mail
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ldnderm.web.accounts.models import ApiToken, User
+from ldnderm.web.audit.models import AuditEvent
+from tests.web.registry.personas import PASSWORD, login
+
+pytestmark = pytest.mark.db
+
+
+def _clinic_routes() -> list[str]:
+    (resolver,) = [
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver) and p.namespace == "accounts"
+    ]
+    prefix = str(resolver.pattern)
+    return [
+        "/" + prefix + re.sub(r"<int:(\w+)>", r"{\1}", str(p.pattern))
+        for p in resolver.url_patterns
+        if isinstance(p, URLPattern)
+    ]
+
+
+ROUTES = _clinic_routes()
+BY_ID = [r for r in ROUTES if "{user_id}" in r]
+BODIES = {"/clinic/users/{user_id}/role/": {"role": "researcher"}}
+
+
+def test_the_enumeration_sees_every_action() -> None:
+    assert len(ROUTES) == 7 and len(BY_ID) == 5
+
+
+@pytest.mark.parametrize("route", BY_ID)
+def test_an_admin_gets_404_for_another_clinics_user(
+    route: str, ada: User, carol: User, bea: User
+) -> None:
+    url = route.format(user_id=carol.pk)
+    before = (carol.is_active, carol.role, carol.password, ApiToken.objects.count())
+    response = login(ada).post(url, BODIES.get(route, {}))
+    assert response.status_code == 404
+    assert "carol" not in response.content.decode()
+    denied = AuditEvent.objects.filter(user_id=ada.pk, action="denied", object_id=str(carol.pk))
+    assert denied.exists()
+    carol = User.objects.get(pk=carol.pk)
+    assert (carol.is_active, carol.role, carol.password, ApiToken.objects.count()) == before
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_other_roles_get_403_and_anonymous_callers_the_log_in(
+    route: str, alice: User, bob: User, ada: User
+) -> None:
+    url = route.format(user_id=ada.pk)
+    for user in (alice, bob):
+        response = login(user).post(url, BODIES.get(route, {}))
+        assert response.status_code == 403
+        assert AuditEvent.objects.filter(user_id=user.pk, action="denied").exists()
+    anonymous = Client().post(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert User.objects.get(pk=ada.pk).is_active
+
+
+@pytest.mark.parametrize("route", BY_ID)
+def test_changes_are_post_only_and_csrf_protected(route: str, ada: User, alice: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ada)
+    url = route.format(user_id=alice.pk)
+    assert client.get(url).status_code == 405
+    assert client.post(url, BODIES.get(route, {})).status_code == 403
+    assert User.objects.get(pk=alice.pk).is_active and alice.role == "clinician"
+
+
+class TestTheUserList:
+    def test_it_lists_only_the_clinics_users_and_is_audited(
+        self, ada: User, alice: User, carol: User, bea: User
+    ) -> None:
+        response = login(ada).get("/clinic/users/")
+        text = response.content.decode()
+        assert response.status_code == 200 and response["Cache-Control"].find("no-store") >= 0
+        assert "alice@example.org" in text and "ada" in text
+        assert "carol" not in text and "bea" not in text
+        assert AuditEvent.objects.filter(user_id=ada.pk, action="list", object_type="user").exists()
+
+    def test_it_shows_a_lockout_and_the_unlock_clears_it(self, ada: User, alice: User) -> None:
+        intruder = Client(REMOTE_ADDR="127.0.0.7")
+        for _ in range(5):
+            intruder.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+        assert "locked out" in login(ada).get("/clinic/users/").content.decode()
+        response = login(ada).post(f"/clinic/users/{alice.pk}/unlock/", follow=True)
+        assert "alice is unlocked (1 record(s) cleared)." in response.content.decode()
+        assert not AccessAttempt.objects.filter(username="alice").exists()
+        event = AuditEvent.objects.get(user_id=ada.pk, action="update", object_id=str(alice.pk))
+        assert event.detail == {"unlocked": 1}
+
+    def test_the_nav_shows_users_to_admins_only(self, ada: User, alice: User) -> None:
+        assert 'href="/clinic/users/"' in login(ada).get("/").content.decode()
+        assert 'href="/clinic/users/"' not in login(alice).get("/").content.decode()
+
+
+class TestInvite:
+    def test_an_invite_creates_the_user_and_mails_a_link(self, ada: User) -> None:
+        response = login(ada).post(
+            "/clinic/users/invite/",
+            {"username": "nina", "email": "nina@example.org", "role": "staff"},
+            follow=True,
+        )
+        assert "Invitation sent to nina@example.org." in response.content.decode()
+        nina = User.objects.get(username="nina")
+        assert (nina.clinic_id, nina.role, nina.has_usable_password()) == (
+            ada.clinic_id,
+            "staff",
+            False,
+        )
+        (message,) = mail.outbox
+        assert message.to == ["nina@example.org"] and "ada has created" in message.body
+        assert re.search(r"http://testserver/accounts/set-password/\S+/", str(message.body))
+        actions = set(
+            AuditEvent.objects.filter(user_id=ada.pk).values_list("object_type", "action")
+        )
+        assert {("user", "create"), ("set_password_link", "create")} <= actions
+
+    @pytest.mark.parametrize(
+        ("data", "field", "error"),
+        [
+            ({"username": "alice"}, "username", "&#x27;alice&#x27; is already taken"),
+            ({"email": "ALICE@example.org"}, "email", "is already used by another account"),
+            ({"email": "nope"}, "email", "Enter a valid email address."),
+            ({"role": "boss"}, "role", "Select a valid choice."),
+        ],
+    )
+    def test_bad_input_is_a_form_error_naming_the_field(
+        self, ada: User, alice: User, data: dict[str, str], field: str, error: str
+    ) -> None:
+        body = {"username": "nina", "email": "nina@example.org", "role": "staff", **data}
+        response = login(ada).post("/clinic/users/invite/", body)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert f'id="{field}-error"' in text and error in text
+        assert not User.objects.filter(username="nina").exists() and mail.outbox == []
+
+    def test_a_failed_mail_leaves_no_half_made_account(
+        self, ada: User, settings: pytest.FixtureRequest
+    ) -> None:
+        settings.EMAIL_BACKEND = "tests.web.accounts.failing_mail.Backend"  # type: ignore[attr-defined]
+        client = login(ada)
+        client.raise_request_exception = False
+        body = {"username": "nina", "email": "nina@example.org", "role": "staff"}
+        assert client.post("/clinic/users/invite/", body).status_code == 500
+        assert not User.objects.filter(username="nina").exists()
+
+
+class TestChanges:
+    def test_change_role(self, ada: User, alice: User) -> None:
+        login(ada).post(f"/clinic/users/{alice.pk}/role/", {"role": "admin"})
+        alice = User.objects.get(pk=alice.pk)
+        assert alice.role == "admin" and alice.is_staff
+        event = AuditEvent.objects.get(user_id=ada.pk, action="update", object_id=str(alice.pk))
+        assert event.detail == {"role": ["clinician", "admin"]}
+        login(ada).post(f"/clinic/users/{alice.pk}/role/", {"role": "researcher"})
+        alice = User.objects.get(pk=alice.pk)
+        assert alice.role == "researcher" and not alice.is_staff
+        assert not alice.has_perm("audit.view_auditevent")
+
+    def test_a_bad_role_changes_nothing(self, ada: User, alice: User) -> None:
+        response = login(ada).post(f"/clinic/users/{alice.pk}/role/", {"role": "boss"}, follow=True)
+        assert "choose one of the roles" in response.content.decode()
+        assert User.objects.get(pk=alice.pk).role == "clinician"
+
+    def test_deactivate_ends_sessions_and_tokens_and_reactivate_restores_log_in(
+        self, ada: User, alice: User
+    ) -> None:
+        session = login(alice)
+        raw, _ = ApiToken.issue(alice)
+        login(ada).post(f"/clinic/users/{alice.pk}/deactivate/")
+        assert session.get("/registry/patients/").status_code == 302  # signed out
+        assert (
+            Client().get("/api/v1/patients", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+        )
+        refused = Client().post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+        assert refused.status_code == 200
+        login(ada).post(f"/clinic/users/{alice.pk}/reactivate/")
+        again = Client().post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+        assert again.status_code == 302
+        assert ApiToken.find(raw) is None  # revoked, not revived
+
+    def test_an_admin_cannot_deactivate_or_demote_themselves(self, ada: User) -> None:
+        for action, body in (("deactivate", {}), ("role", {"role": "staff"})):
+            response = login(ada).post(f"/clinic/users/{ada.pk}/{action}/", body, follow=True)
+            assert "you cannot change your own account here" in response.content.decode()
+        ada = User.objects.get(pk=ada.pk)
+        assert ada.is_active and ada.role == "admin"
+
+    def test_send_link_mails_an_active_user_and_refuses_a_deactivated_one(
+        self, ada: User, alice: User
+    ) -> None:
+        login(ada).post(f"/clinic/users/{alice.pk}/send-link/")
+        assert [m.to for m in mail.outbox] == [["alice@example.org"]]
+        login(ada).post(f"/clinic/users/{alice.pk}/deactivate/")
+        response = login(ada).post(f"/clinic/users/{alice.pk}/send-link/", follow=True)
+        assert "is deactivated" in response.content.decode() and len(mail.outbox) == 1
