@@ -25,7 +25,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        passwords.ThrottledPasswordResetView.as_view(),
+        login_forms.bad_request_when_too_long(
+            passwords.ThrottledPasswordResetView.as_view(), "email", login_forms.MAX_EMAIL
+        ),
         name="password_reset",
     ),
     path(

@@ -72,3 +72,14 @@ def test_axes_never_gets_more_than_its_column_holds() -> None:
     assert axes_username(request) == "v" * 255
     assert axes_username(request, {"username": "w" * 300}) == "w" * 255
     assert axes_username(RequestFactory().post("/x", {}), None) is None
+
+
+def test_the_password_reset_page_answers_400_for_an_over_long_address() -> None:
+    response = Client().post("/accounts/password-reset/", {"email": "a" * 300 + "@example.org"})
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
+
+
+def test_an_ordinary_reset_request_is_unchanged() -> None:
+    response = Client().post("/accounts/password-reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302

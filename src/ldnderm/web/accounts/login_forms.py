@@ -5,7 +5,8 @@ built, so no length validator runs: a username of any length reached ``authentic
 django-axes, recording the failure, wrote it to a ``varchar(255)`` column (a 500 on PostgreSQL).
 Here the username is validated against the user model's own limit before anything is
 authenticated, on the site's log-in page, the admin's and (by its schema) ``/api/v1/auth/token``;
-the page answers 400 with the form error on the username field. :func:`axes_username` also keeps
+the page answers 400 with the form error on the username field (the password-reset page
+likewise for an address longer than any it takes). :func:`axes_username` also keeps
 whatever django-axes stores within its column, whichever door a username comes through.
 """
 
@@ -25,6 +26,8 @@ from ldnderm.web.accounts.models import User
 
 MAX_USERNAME = User._meta.get_field("username").max_length or 150
 """The longest username an account can have (150, Django's default)."""
+MAX_EMAIL = 254
+"""The longest address Django's password-reset form takes (RFC 5321's path limit)."""
 AXES_USERNAME_MAX = 255
 """The width of django-axes' username columns."""
 
@@ -47,24 +50,32 @@ class AdminLoginForm(_UsernameLimit, AdminAuthenticationForm):
     """The admin's log-in form."""
 
 
-def username_too_long(request: HttpRequest) -> bool:
-    return request.method == "POST" and len(request.POST.get("username", "")) > MAX_USERNAME
+def too_long(request: HttpRequest, field: str, limit: int) -> bool:
+    return request.method == "POST" and len(request.POST.get(field, "")) > limit
+
+
+def bad_request_when_too_long(
+    view: Callable[..., HttpResponseBase], field: str = "username", limit: int = MAX_USERNAME
+) -> Callable[..., HttpResponseBase]:
+    """``view`` (a page with a form), answering 400 instead of 200 when it re-shows its form
+    because the posted ``field`` is longer than ``limit`` (the form names the field)."""
+
+    @functools.wraps(view)
+    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and too_long(request, field, limit):
+            response.status_code = 400
+        return response
+
+    return run
 
 
 def bad_request_on_long_username(
     view: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
-    """``view`` (a log-in page), answering 400 instead of 200 when it re-shows its form because
-    the posted username is longer than any account's."""
-
-    @functools.wraps(view)
-    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and username_too_long(request):
-            response.status_code = 400
-        return response
-
-    return run
+    """``view`` (a log-in page), answering 400 when the posted username is longer than any
+    account's."""
+    return bad_request_when_too_long(view, "username", MAX_USERNAME)
 
 
 login = bad_request_on_long_username(LoginView.as_view(authentication_form=LoginForm))
