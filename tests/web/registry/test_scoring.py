@@ -18,6 +18,7 @@ from ldnderm.web.fhir.services import export_patient
 from ldnderm.web.registry import scoring
 from ldnderm.web.registry.models import Assessment, Visit
 from ldnderm.web.registry.services import visits
+from tests.web.audit.actors import ACTOR
 from tests.web.registry.personas import Record, login
 
 pytestmark = pytest.mark.db
@@ -105,7 +106,7 @@ def test_a_stored_bad_row_shows_as_cannot_be_scored_at_every_reading_door(
 
     observations = [
         e["resource"]
-        for e in export_patient(mine.patient)["entry"]
+        for e in export_patient(mine.patient, ACTOR)["entry"]
         if e["resource"]["resourceType"] == "Observation"
     ]
     absent = [o for o in observations if "dataAbsentReason" in o]
@@ -125,7 +126,7 @@ def test_sqlite_reads_back_a_total_too_large_for_its_column(alice: User, mine: R
     listed = c.get(f"/api/v1/visits?patient_id={mine.patient.pk}")
     assert listed.status_code == 200
     assert scoring.problem(Assessment.objects.get(pk=bad.pk)) == REASON.format(n=1_000_000)
-    assert "cannot be scored: nodules: 1000000" in json.dumps(export_patient(mine.patient))
+    assert "cannot be scored: nodules: 1000000" in json.dumps(export_patient(mine.patient, ACTOR))
     assert visits.rescore().failed == [(bad.pk, REASON.format(n=1_000_000))]
 
 
