@@ -22,6 +22,7 @@ from ldnderm.dosing.data import ConditionDefault, Protocol, protocols
 from ldnderm.kernel import readers as r
 from ldnderm.kernel.errors import InvalidInput, KnowledgeDataError, NotFound
 from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.plausible import check_year
 from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import Source, cited
@@ -97,9 +98,10 @@ def plan(
     NotFound
         Unknown condition or protocol.
     InvalidInput
-        No default protocol for the condition (none was found in the evidence), or a target
-        outside the protocol's range.
+        No default protocol for the condition (none was found in the evidence), a target
+        outside the protocol's range, or a start outside the years 1900-2100.
     """
+    check_year(start, "start")
     data = protocols()
     condition_id, measures, measures_from = _condition(condition)
     default = data.conditions.get(condition_id, ConditionDefault())

@@ -79,11 +79,18 @@ class Banding(_Frozen):
 
 class ItemDef(_Frozen):
     """One input key of a measure. ``topic`` paraphrases what the item is about; it is never the
-    licensed item wording."""
+    licensed item wording.
+
+    ``maximum`` is the largest value a count item takes, when the instrument publishes none but
+    a bound is needed (every score must stay exactly computable and storable); ``maximum_rule``
+    names the rule of the definition that says where the bound comes from (a published maximum,
+    or a project bound marked ``product_decision``)."""
 
     key: str
     topic: str
     allowed: str
+    maximum: int | None = Field(None, ge=0)
+    maximum_rule: str | None = None
 
 
 class Threshold(_Frozen):
@@ -125,6 +132,18 @@ class MeasureDefinition(_Frozen):
             raise ValueError(f"{self.id}: sources not among its citations: {missing}")
         return self
 
+    @model_validator(mode="after")
+    def _bounds_have_rules(self) -> MeasureDefinition:
+        rules = {r.id for r in self.rules}
+        for item in self.items:
+            if (item.maximum is None) != (item.maximum_rule is None):
+                raise ValueError(f"{self.id}: item {item.key} needs maximum and maximum_rule")
+            if item.maximum_rule is not None and item.maximum_rule not in rules:
+                raise ValueError(
+                    f"{self.id}: item {item.key}: maximum_rule {item.maximum_rule} is not a rule"
+                )
+        return self
+
     def usable(self, rule_id: str) -> bool:
         """Whether the rule may drive a computed result: an ``unverified`` rule never does."""
         return next(r for r in self.rules if r.id == rule_id).status != "unverified"
@@ -137,6 +156,10 @@ class MeasureDefinition(_Frozen):
 
     def threshold(self, key: str) -> Decimal:
         return self.thresholds[key].value
+
+    def maxima(self) -> dict[str, int | None]:
+        """Each item key with its ``maximum`` (``None``: no bound), in the definition's order."""
+        return {item.key: item.maximum for item in self.items}
 
 
 def _plain_number(value: Any) -> Any:

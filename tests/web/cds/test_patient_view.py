@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -74,6 +75,38 @@ def test_a_course_in_another_clinic_is_not_shown(client: Client, settings: Any) 
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.json() == {"cards": []}
+
+
+@pytest.mark.db
+def test_a_visit_dated_9999_12_31_does_not_break_the_due_list(
+    client: Client, settings: Any
+) -> None:
+    from datetime import date
+
+    from ldnderm.web.accounts.models import Clinic
+    from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
+
+    clinic = Clinic.objects.create(name="Clinic A", slug="clinic-a", mrn_systems=[MRN_SYSTEM])
+    patient = Patient.objects.create(clinic=clinic, mrn="12345", given_name="A", family_name="B")
+    course = TreatmentCourse.objects.create(
+        patient=patient, condition_id="L73.2", started_on=f.TODAY - timedelta(days=30)
+    )
+    # Stored before input dates were bounded to 1900-2100: 28 days later is past the calendar.
+    visit = Visit.objects.create(patient=patient, course=course, visit_date=date(9999, 12, 31))
+    Assessment.objects.create(
+        visit=visit,
+        measure_id="ihs4",
+        measure_version="2017",
+        responses={"nodules": 1, "abscesses": 0, "draining_tunnels": 0},
+        result={"computable": True, "total": 1},
+        total=1,
+        knowledge_version="test",
+    )
+    settings.LDNDERM_CDS_ISSUERS = [{"iss": k.ISS, "jwks_url": k.JWKS_URL, "clinic": "clinic-a"}]
+    card = _patient_view(client, [{"system": MRN_SYSTEM, "value": "12345"}])[0]
+    text = json.dumps(card)
+    assert "IHS4" not in text  # its next assessment would fall after 9999-12-31: not due
+    assert "Dermatology Life Quality Index" in text  # never taken in the course: due at start
 
 
 def _patient_view(client: Client, identifiers: list[dict[str, Any]]) -> list[dict[str, Any]]:

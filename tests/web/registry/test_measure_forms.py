@@ -29,9 +29,9 @@ def test_a_pasi_region_becomes_one_row_per_sign() -> None:
     assert measures.score("pasi", responses).computable
 
 
-def test_open_counts_become_number_inputs() -> None:
+def test_lesion_counts_become_number_inputs_up_to_their_bound() -> None:
     field = form_for("ihs4").fields[0]
-    assert not field.is_choice and field.minimum == 0 and field.maximum is None
+    assert not field.is_choice and field.minimum == 0 and field.maximum == 1000
 
 
 def test_the_diary_measure_takes_json() -> None:

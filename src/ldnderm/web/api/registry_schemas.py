@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field
 
 from ldnderm.web.registry.inputs import Storable
+from ldnderm.web.registry.scoring import shown_result
 
 
 class StorableSchema(Schema, Storable):
@@ -19,7 +20,7 @@ class StorableSchema(Schema, Storable):
 
 
 class TokenIn(StorableSchema):
-    username: str
+    username: str = Field(max_length=150, description="At most 150 characters, as accounts.")
     password: str
     totp: str | None = None
     """The current code of the account's authenticator app (or a recovery code): required when
@@ -97,8 +98,15 @@ class AssessmentOut(Schema):
     measure_id: str
     measure_version: str
     responses: Any
-    result: dict[str, Any]
+    result: dict[str, Any] = Field(
+        description="The stored score; for a row that no longer scores, a not-computable "
+        'result whose reason starts "cannot be scored: ".'
+    )
     knowledge_version: str
+
+    @staticmethod
+    def resolve_result(obj: Any) -> dict[str, Any]:
+        return shown_result(obj)
 
 
 class VisitOut(Schema):

@@ -41,6 +41,7 @@ from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.audit.log import Action, Actor, bulk_record, record
 from ldnderm.web.fhir import identity
 from ldnderm.web.fhir.models import FhirIdentifier
+from ldnderm.web.registry import scoring
 from ldnderm.web.registry.access import object_type_of
 from ldnderm.web.registry.models import (
     AdverseEvent,
@@ -405,9 +406,9 @@ def export_patient(patient: Patient, actor: Actor) -> dict[str, Any]:
                 measure_version=a.measure_version,
                 taken_on=a.visit.visit_date,
                 responses=a.responses,
-                total=a.total,
+                total=scoring.shown_total(a),
                 course_key=course_keys.get(a.visit.course_id) if a.visit.course_id else None,
-                note=str((a.result or {}).get("reason") or ""),
+                note=str(scoring.shown_result(a).get("reason") or ""),
             )
             for a in assessments
         ),

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
+from ldnderm.web.core.validators import year_in_range
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
 from ldnderm.web.screening import facts
 
@@ -43,7 +44,7 @@ class CourseForm(Dated):
     condition_id = forms.ChoiceField(label="Condition")
     protocol_id = forms.ChoiceField(label="Dosing protocol", required=False)
     date_field = "started_on"
-    started_on = forms.DateField(widget=DATE)
+    started_on = forms.DateField(widget=DATE, validators=[year_in_range])
     medications_status = facts.radio("Current or recent medicines", facts.MEDICATIONS)
     medications = forms.CharField(
         label="Medicines (one per line)",
@@ -144,14 +145,14 @@ def _procedure(line: str) -> dict[str, Any]:
 
 class StopForm(Dated):
     date_field = "stopped_on"
-    stopped_on = forms.DateField(widget=DATE)
+    stopped_on = forms.DateField(widget=DATE, validators=[year_in_range])
     stop_reason = forms.ChoiceField(choices=TreatmentCourse.StopReason.choices)
     stop_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class DoseForm(Dated):
     date_field = "changed_on"
-    changed_on = forms.DateField(widget=DATE)
+    changed_on = forms.DateField(widget=DATE, validators=[year_in_range])
     mg_per_day = forms.DecimalField(min_value=0, max_value=50, max_digits=5, decimal_places=2)
     formulation = forms.CharField(max_length=80, required=False)
     note = forms.CharField(max_length=200, required=False)
@@ -159,7 +160,7 @@ class DoseForm(Dated):
 
 class VisitForm(Dated):
     date_field = "visit_date"
-    visit_date = forms.DateField(widget=DATE)
+    visit_date = forms.DateField(widget=DATE, validators=[year_in_range])
     course_id = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -174,8 +175,8 @@ class AdverseEventForm(Dated):
         coerce=int, choices=[(g, str(g)) for g in range(1, 6)], help_text="CTCAE grade 1-5"
     )
     date_field = "onset_on"
-    onset_on = forms.DateField(widget=DATE)
-    resolved_on = forms.DateField(widget=DATE, required=False)
+    onset_on = forms.DateField(widget=DATE, validators=[year_in_range])
+    resolved_on = forms.DateField(widget=DATE, required=False, validators=[year_in_range])
     relatedness = forms.ChoiceField(choices=AdverseEvent.Relatedness.choices)
     action = forms.ChoiceField(choices=AdverseEvent.ActionTaken.choices)
     course_id = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)

@@ -144,7 +144,9 @@ def responses_from(form: MeasureForm, data: Mapping[str, str]) -> dict[str, Any]
         raw = data.get(f.name, "").strip()
         if raw == "":
             continue
-        value: Any = int(raw) if re.fullmatch(r"-?\d+", raw) else raw
+        # Longer digit strings stay text (int() of thousands of digits raises); the measure
+        # then refuses them as "expected an integer", naming the item.
+        value: Any = int(raw) if re.fullmatch(r"-?\d{1,18}", raw) else raw
         target = out
         for key in f.path[:-1]:
             target = target.setdefault(key, {})

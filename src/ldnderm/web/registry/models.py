@@ -9,6 +9,9 @@ keys: the knowledge base is versioned data, and a record keeps the id it was mad
 
 from __future__ import annotations
 
+import decimal
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -154,6 +157,23 @@ class Visit(models.Model):
         return f"visit {self.pk} on {self.visit_date}"
 
 
+class ScoreTotalField(models.DecimalField):  # type: ignore[type-arg]
+    """A score total column that always reads back.
+
+    SQLite does not enforce ``max_digits``, and Django's SQLite converter rounds what it reads in
+    a decimal context of ``max_digits`` digits, so a value stored too large (an IHS4 of
+    1,000,000 saved before counts were bounded) raised ``decimal.InvalidOperation`` on every
+    read of the row. This field reads in a context wide enough for any value SQLite holds; the
+    measures' input bounds keep new totals within ``max_digits`` (PostgreSQL's ``numeric``
+    enforces it too), and :mod:`ldnderm.web.registry.scoring` shows a stored row that no longer
+    scores as "cannot be scored".
+    """
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=max(self.max_digits or 0, 40), Emax=decimal.MAX_EMAX)
+
+
 class Assessment(models.Model):
     """One outcome measure taken at a visit. ``responses`` holds the raw item answers so the
     score can be recomputed when the measure's version changes (``ldnderm registry rescore``);
@@ -164,7 +184,7 @@ class Assessment(models.Model):
     measure_version = models.CharField(max_length=120)
     responses = models.JSONField()
     result = models.JSONField()
-    total = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    total = ScoreTotalField(max_digits=8, decimal_places=2, null=True, blank=True)
     knowledge_version = models.CharField(max_length=80)
 
     class Meta:

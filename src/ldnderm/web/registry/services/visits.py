@@ -4,6 +4,7 @@ definition or version changes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures import ScoreResult
 from ldnderm.web.audit.log import Action, Actor, unsaved
 from ldnderm.web.audit.models import AuditEvent
+from ldnderm.web.registry import scoring
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
@@ -132,11 +134,24 @@ def _rescore_changes(
 SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
 
 
-def rescore(measure_id: str | None = None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Rescored:
+    """What ``rescore`` did: rows seen and changed, and each row that cannot be scored (its id
+    and why), left as it was."""
+
+    seen: int
+    changed: int
+    failed: list[tuple[int, str]]
+
+
+def rescore(measure_id: str | None = None) -> Rescored:
     """Recompute every stored assessment (of one measure, or all) from its raw responses with
-    the measures as they are now. Returns ``(seen, changed)``. A system task: it runs from the
-    command line, outside any clinic, and keeps each changed row's new version."""
+    the measures as they are now. A system task: it runs from the command line, outside any
+    clinic, and keeps each changed row's new version. A row that cannot be scored
+    (:func:`ldnderm.web.registry.scoring.problem`) is reported and left unchanged; the others
+    are rescored all the same."""
     seen = changed = 0
+    failed: list[tuple[int, str]] = []
     qs = Assessment.objects.select_related("visit").order_by("id")
     if measure_id:
         qs = qs.filter(measure_id=measure_id)
@@ -144,6 +159,10 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
     with transaction.atomic():
         for assessment in qs.iterator(chunk_size=500):
             seen += 1
+            reason = scoring.problem(assessment)
+            if reason is not None:
+                failed.append((assessment.pk, reason))
+                continue
             before = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             old_total = assessment.total
             _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
@@ -169,4 +188,4 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
                 )
         # Audited at the end, in one insert: the chain head is locked only from here on.
         AuditEvent.objects.bulk_create(events, batch_size=500)
-    return seen, changed
+    return Rescored(seen, changed, failed)

@@ -16,3 +16,12 @@ def get_item(mapping: Mapping[str, Any] | None, key: str) -> Any:
     if not mapping:
         return ""
     return mapping.get(key, "")
+
+
+@register.filter
+def shown_result(assessment: Any) -> dict[str, Any]:
+    """The assessment's result as a page shows it ("cannot be scored: ..." for a stored row that
+    no longer scores; :mod:`ldnderm.web.registry.scoring`)."""
+    from ldnderm.web.registry import scoring
+
+    return scoring.shown_result(assessment)

@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ldnderm.web.registry import charts, clinical
+from ldnderm.web.registry import charts, clinical, scoring
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.forms import PatientForm
 from ldnderm.web.registry.inputs import PatientIn
@@ -95,8 +95,9 @@ def _charts(record: service.PatientRecord) -> list[charts.Chart]:
     series: dict[str, list[tuple[dt.date, Decimal]]] = {}
     for v in record.visits:
         for a in v.assessments.all():
-            if a.total is not None:
-                series.setdefault(a.measure_id, []).append((v.visit_date, a.total))
+            total = scoring.shown_total(a)
+            if total is not None:
+                series.setdefault(a.measure_id, []).append((v.visit_date, total))
     doses = sorted((d.changed_on, d.mg_per_day) for c in record.courses for d in c.doses.all())
     return charts.build_charts(series, doses)
 
