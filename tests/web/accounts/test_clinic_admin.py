@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -19,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ldnderm.web.accounts.models import ApiToken, Clinic, User
 from ldnderm.web.audit.models import AuditEvent
+from ldnderm.web.mfa import session as mfa_session
 from tests.web.registry.personas import PASSWORD, login
 
 pytestmark = pytest.mark.db
@@ -120,6 +122,20 @@ class TestTheUserList:
 
 
 class TestInvite:
+    @pytest.mark.parametrize("mfa", [True, False])
+    def test_the_page_says_how_long_the_link_lasts_and_whether_mfa_follows(
+        self, ada: User, settings: Any, mfa: bool
+    ) -> None:
+        settings.LDNDERM_REQUIRE_MFA = mfa
+        settings.PASSWORD_RESET_TIMEOUT = 72 * 3600
+        client = login(ada)
+        session = client.session
+        session[mfa_session.KEY] = mfa_session.VERIFIED  # ada passed her own second factor
+        session.save()
+        page = " ".join(client.get("/clinic/users/invite/").content.decode().split())
+        assert "The link works once and expires after 72 hours." in page
+        assert ("At their first log-in they set up an authenticator app" in page) is mfa
+
     def test_an_invite_creates_the_user_and_mails_a_link(self, ada: User) -> None:
         response = login(ada).post(
             "/clinic/users/invite/",

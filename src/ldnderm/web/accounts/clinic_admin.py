@@ -23,11 +23,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from ldnderm.kernel.errors import InvalidInput
-from ldnderm.web.accounts import invitations, services
+from ldnderm.web.accounts import invitations, links, services
 from ldnderm.web.accounts.clinic_time import clinic_today
 from ldnderm.web.accounts.forms import InviteForm, RoleForm, TimeZoneForm
 from ldnderm.web.accounts.models import ADMIN, ROLES, Clinic, User
 from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.mfa.policy import require_mfa_setting
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,12 @@ def user_list(request: HttpRequest, admin: ClinicAdmin) -> HttpResponse:
             }
         )
     record(admin.actor, Action.LIST, "user", "", count=len(rows))
-    context = {"rows": rows, "clinic": admin.clinic, "today": clinic_today(admin.clinic)}
+    context = {
+        "rows": rows,
+        "clinic": admin.clinic,
+        "today": clinic_today(admin.clinic),
+        "link_hours": _link_hours(),
+    }
     return render(request, "accounts/users.html", context)
 
 
@@ -141,7 +147,17 @@ def invite(request: HttpRequest, admin: ClinicAdmin) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.problem)
         else:
             return _done(request, f"Invitation sent to {user.email}.")
-    return render(request, "accounts/invite.html", {"form": form, "clinic": admin.clinic})
+    context = {
+        "form": form,
+        "clinic": admin.clinic,
+        "link_hours": _link_hours(),
+        "mfa_required": require_mfa_setting(),
+    }
+    return render(request, "accounts/invite.html", context)
+
+
+def _link_hours() -> int:
+    return int(links.link_lifetime().total_seconds() // 3600)
 
 
 @require_POST
