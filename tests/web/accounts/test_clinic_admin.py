@@ -18,6 +18,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from ldnderm.kernel.errors import InvalidInput
+from ldnderm.web.accounts import services
 from ldnderm.web.accounts.models import ApiToken, Clinic, User
 from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.mfa import session as mfa_session
@@ -282,3 +284,12 @@ class TestTheClinicsTimeZone:
             assert '<strong id="clinic-today">1 Apr 2026</strong>' in (
                 client.get("/clinic/time-zone/").content.decode()
             )
+
+    def test_the_service_refuses_a_bad_zone_and_records_no_change_for_the_same_zone(
+        self, clinic_a: Clinic
+    ) -> None:
+        with pytest.raises(InvalidInput) as refused:
+            services.set_time_zone(services.CLI_ACTOR, clinic_a, "Nowhere/Land")
+        assert refused.value.field == "time_zone"
+        services.set_time_zone(services.CLI_ACTOR, clinic_a, "Europe/London")
+        assert not AuditEvent.objects.filter(action="update", object_type="clinic").exists()

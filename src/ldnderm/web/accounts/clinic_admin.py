@@ -116,13 +116,9 @@ def time_zone(request: HttpRequest, admin: ClinicAdmin) -> HttpResponse:
     """Show the clinic's time zone and today's date there; a POST changes the zone."""
     form = TimeZoneForm(request.POST or None, initial={"time_zone": admin.clinic.time_zone})
     if request.method == "POST" and form.is_valid():
-        zone = form.cleaned_data["time_zone"]
-        try:
-            services.set_time_zone(admin.actor, admin.clinic, zone)
-        except InvalidInput as exc:
-            form.add_error("time_zone", exc.problem)
-        else:
-            return _done(request, f"The clinic's time zone is now {zone}.")
+        zone = form.cleaned_data["time_zone"]  # checked by the model's own validator
+        services.set_time_zone(admin.actor, admin.clinic, zone)
+        return _done(request, f"The clinic's time zone is now {zone}.")
     record(admin.actor, Action.READ, "clinic", admin.clinic.pk, view="time zone")
     context = {"form": form, "clinic": admin.clinic, "today": clinic_today(admin.clinic)}
     return render(request, "accounts/time_zone.html", context)
