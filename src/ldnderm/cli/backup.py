@@ -45,7 +45,7 @@ AS_JSON = typer.Option(False, "--json", help="Print the manifest as JSON.")
 
 
 def _summary(verb: str, path: Path, manifest: Manifest) -> str:
-    head = manifest.audit_head or "not recorded (the audit chain is not installed)"
+    head = manifest.audit_head or "not recorded (the database has no audit trail)"
     return (
         f"{verb} {path}: {manifest.backend}, {len(manifest.tables)} tables, "
         f"{manifest.total_rows} rows, as of {manifest.created_at}\n"

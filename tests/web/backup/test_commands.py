@@ -40,7 +40,7 @@ def test_a_backup_records_every_table_and_the_versions(site: Path, tmp_path: Pat
     assert manifest.knowledge_version == knowledge_version()
     assert manifest.tables["patient"].rows == 50 and manifest.tables["empty"].rows == 0
     assert manifest.tables == sqlite.stats(site)
-    assert manifest.audit_head is None  # HOOK: until the audit chain lands
+    assert manifest.audit_head is None  # a database without an audit trail has no head
     assert commands.verify(tmp_path / "b.backup") == manifest
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
 

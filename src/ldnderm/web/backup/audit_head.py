@@ -1,23 +1,32 @@
-"""HOOK (audit chain): the audit trail's hash-chain head, read inside the backup's snapshot.
+"""The audit trail's hash-chain head, read inside the backup's snapshot.
 
-The audit branch of issue 12 adds a hash chain over audit rows and ``ldnderm audit head``.
-Once it lands, :func:`read` should return that head as computed from ``cursor``: a DB-API
-cursor inside the backup's consistent snapshot (SQLite: on the copy being archived;
-PostgreSQL: in the REPEATABLE READ transaction whose snapshot pg_dump dumps), so the head in
-the manifest is the head of exactly the rows in the backup. Until then it returns ``None``, the
-manifest records ``"audit_head": null`` and the CLI says the head was not recorded.
+:func:`read` gets a DB-API cursor inside the backup's consistent snapshot (SQLite: on the copy
+being archived; PostgreSQL: in the REPEATABLE READ transaction whose snapshot pg_dump dumps), so
+the head in the manifest is the head of exactly the rows in the backup: ``ID:HASH`` as
+``ldnderm audit head`` prints it (see :mod:`ldnderm.web.audit.head`). ``ldnderm audit verify
+--head`` with it, after a restore, checks that the restored trail reaches that head.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
+
+from ldnderm.web.audit.head import HEAD_SQL, Head
+
+_SQLITE_HAS_TRAIL = (
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_auditevent'"
+)
+_POSTGRES_HAS_TRAIL = "SELECT to_regclass('audit_auditevent') IS NOT NULL"
 
 
 def read(cursor: Any) -> str | None:
-    """The chain head in ``cursor``'s snapshot, or ``None`` while there is no chain."""
-    # HOOK(audit chain): return the chain head computed through ``cursor`` here. On the audit
-    # branch as of this writing that is ``audit head``'s token, ``ID:HASH`` of the row with the
-    # highest ``seq`` (``SELECT id, chain_hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1``;
-    # ``0:<hashing.GENESIS>`` when there is none), i.e. ``verify.current_head().token`` read
-    # through this cursor rather than the ORM, so that it is the snapshot's head.
-    return None
+    """The chain head in ``cursor``'s snapshot; ``None`` for a database without an audit trail."""
+    sqlite = isinstance(cursor, sqlite3.Cursor)
+    cursor.execute(_SQLITE_HAS_TRAIL if sqlite else _POSTGRES_HAS_TRAIL)
+    (present,) = cursor.fetchone()
+    if not present:
+        return None
+    cursor.execute(HEAD_SQL)
+    row = cursor.fetchone()
+    return (Head(*row) if row is not None else Head.empty()).token

@@ -23,7 +23,7 @@ class Manifest:
     payload_sha256: str
     tables: dict[str, TableStat]
     # The audit hash chain's head in the same snapshot, to keep outside the database; None
-    # until the audit chain is installed (see ldnderm.web.backup.audit_head).
+    # for a database without an audit trail (see ldnderm.web.backup.audit_head).
     audit_head: str | None = None
     format: str = field(default=FORMAT)
 
