@@ -165,7 +165,7 @@ def plan(condition_id: str, protocol_id: str, start: dt.date) -> Plan:
         PlanStep(
             s.start,
             s.dose_mg,
-            f"until {s.end:%d %b %Y}" if s.end else f"continue ({s.timing})",
+            f"until {s.end.day} {s.end:%b %Y}" if s.end else f"continue ({s.timing})",
         )
         for s in proposed.steps
     ]
