@@ -16,3 +16,10 @@ def get_item(mapping: Mapping[str, Any] | None, key: str) -> Any:
     if not mapping:
         return ""
     return mapping.get(key, "")
+
+
+@register.filter
+def get_list(mapping: Any, key: str) -> list[str]:
+    """All posted values of ``key`` (checkboxes), or ``[]``."""
+    getlist = getattr(mapping, "getlist", None)
+    return list(getlist(key)) if getlist else []
