@@ -99,3 +99,11 @@ def test_a_diary_mode_must_name_items_and_rules_of_the_measure() -> None:
 def test_dotted_item_keys_are_paths() -> None:
     d = measures.get("five-d-itch").definition
     assert [i.path for i in d.items][3] == ("disability", "sleep")
+
+
+def test_answers_serialise_as_plain_json_numbers() -> None:
+    import json
+
+    item = measures.get("dlqi").describe()["items"][2]
+    assert json.loads(json.dumps(item))["answer"]["max"] == 3
+    assert Answer(type="decimal", min=0, max=10, step="0.5").model_dump()["step"] == 0.5

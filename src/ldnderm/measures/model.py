@@ -109,6 +109,13 @@ class Answer(_Frozen):
     labels_rule: str | None = None
     parts: dict[str, Answer] = Field(default_factory=dict)
 
+    @field_serializer("min", "max", "step")
+    def _bound(self, value: Decimal | None) -> int | float | None:
+        """Bounds serialise as JSON numbers (0, 3, 0.5) in every dump mode."""
+        if value is None:
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+
     @model_validator(mode="after")
     def _consistent(self) -> Answer:
         numeric = self.type in ("int", "decimal")
