@@ -42,7 +42,7 @@ def update_adverse_event(
                 raise InvalidInput("resolved_on", "is before the onset", f">= {current.onset_on}")
             if diff:
                 current.save()
-            audit(scope, Action.UPDATE, current, changes=sorted(diff))
+            audit(scope, Action.UPDATE, current, changes=diff)
             return current
     # Outside the transaction, so that the ``denied`` audit event is kept.
     scope.deny_correction("lower-adverse-event-grade")

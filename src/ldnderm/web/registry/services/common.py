@@ -1,4 +1,5 @@
-"""Helpers shared by the use cases: audited writes and paging."""
+"""Helpers shared by the use cases: audited writes (updates keep ``{field: [old, new]}``,
+deletes one event per row removed) and paging."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 
 from ldnderm.kernel.errors import InvalidInput
+from ldnderm.web.audit.cascade import delete_audited
 from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
 
@@ -40,12 +42,12 @@ def deletion_reason(reason: str | None) -> str:
 
 def delete_record(scope: Scope, obj: models.Model, reason: str | None) -> None:
     """Delete a clinical record (and what belongs to it): clinicians and administrators only,
-    with a reason, kept in the ``delete`` audit event written in the same transaction."""
+    with a reason, kept in the ``delete`` audit event written in the same transaction. Every row
+    the deletion removes by cascade gets its own ``delete`` event, and every row whose key it
+    clears an ``update`` (see :mod:`ldnderm.web.audit.cascade`)."""
     scope.require_corrector("delete-" + object_type_of(obj).replace("_", "-"))
     text = deletion_reason(reason)
-    with transaction.atomic():
-        audit(scope, Action.DELETE, obj, reason=text)
-        obj.delete()
+    delete_audited(scope.actor, obj, object_type_of, patient_id_of(obj), reason=text)
 
 
 def page(qs: models.QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:
@@ -68,7 +70,10 @@ def changed_fields(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+    """A JSON-safe form of a field value: dates and decimals as text, JSON kept as it is."""
+    if isinstance(value, str | int | float | bool | type(None) | list | dict):
+        return value
+    return str(value)
 
 
 def audited_page(

@@ -44,7 +44,7 @@ from ldnderm.web.registry.inputs import (
     HoldResolution,
 )
 from ldnderm.web.registry.models import DoseChange, Patient, ScreeningSnapshot, TreatmentCourse
-from ldnderm.web.registry.services.common import audit, delete_record
+from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
 
 
 @dataclass(frozen=True)
@@ -210,11 +210,11 @@ def stop_course(scope: Scope, course: TreatmentCourse, data: CourseStopIn) -> Tr
     if data.stopped_on < course.started_on:
         raise InvalidInput("stopped_on", "is before the course started", f">= {course.started_on}")
     with transaction.atomic():
-        course.stopped_on = data.stopped_on
-        course.stop_reason = data.stop_reason
-        course.stop_note = data.stop_note
+        diff = changed_fields(
+            course, data.model_dump(include={"stopped_on", "stop_reason", "stop_note"})
+        )
         course.save(update_fields=["stopped_on", "stop_reason", "stop_note"])
-        audit(scope, Action.UPDATE, course, stop_reason=data.stop_reason)
+        audit(scope, Action.UPDATE, course, stop_reason=data.stop_reason, changes=diff)
     return course
 
 

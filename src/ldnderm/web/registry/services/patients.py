@@ -73,7 +73,7 @@ def update_patient(scope: Scope, patient: Patient, data: PatientPatch) -> Patien
         diff = changed_fields(patient, data.model_dump(exclude_unset=True))
         if diff:
             patient.save()
-        audit(scope, Action.UPDATE, patient, changes=sorted(diff))
+        audit(scope, Action.UPDATE, patient, changes=diff)
     return patient
 
 

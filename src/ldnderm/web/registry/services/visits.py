@@ -12,7 +12,8 @@ from django.db import transaction
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures import ScoreResult
-from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.audit.log import Action, Actor, unsaved
+from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
@@ -74,7 +75,7 @@ def update_visit(scope: Scope, visit: Visit, data: VisitPatch) -> Visit:
         diff = changed_fields(visit, data.model_dump(exclude_unset=True))
         if diff:
             visit.save()
-        audit(scope, Action.UPDATE, visit, changes=sorted(diff))
+        audit(scope, Action.UPDATE, visit, changes=diff)
     return visit
 
 
@@ -94,18 +95,16 @@ def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
 
 
 def update_assessment(scope: Scope, assessment: Assessment, responses: Any) -> Assessment:
-    """Replace the responses and re-score; the audit event keeps the old and new totals."""
+    """Replace the responses and re-score; the audit event keeps the old and new responses
+    and totals (``changes``) and, as before, ``total``."""
     with transaction.atomic():
-        old_total = assessment.total
+        old_total, old_responses = assessment.total, assessment.responses
         assessment.responses = responses
         _fill(assessment, score(assessment.measure_id, responses))
         assessment.save()
-        audit(
-            scope,
-            Action.UPDATE,
-            assessment,
-            total=[_num(old_total), _num(assessment.total)],
-        )
+        totals = [_num(old_total), _num(assessment.total)]
+        changes = {"responses": [old_responses, responses], "total": totals}
+        audit(scope, Action.UPDATE, assessment, changes=changes, total=totals)
     return assessment
 
 
@@ -115,6 +114,19 @@ def delete_assessment(scope: Scope, assessment: Assessment, reason: str | None) 
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _rescore_changes(
+    before: tuple[Any, str, str], old_total: Decimal | None, assessment: Assessment
+) -> dict[str, Any]:
+    after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+    names = ("result", "measure_version", "knowledge_version")
+    changes = {
+        n: [old, new] for n, old, new in zip(names, before, after, strict=True) if old != new
+    }
+    if old_total != assessment.total:
+        changes["total"] = [_num(old_total), _num(assessment.total)]
+    return changes
 
 
 SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
@@ -128,10 +140,12 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
     qs = Assessment.objects.select_related("visit").order_by("id")
     if measure_id:
         qs = qs.filter(measure_id=measure_id)
+    events: list[AuditEvent] = []
     with transaction.atomic():
         for assessment in qs.iterator(chunk_size=500):
             seen += 1
             before = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+            old_total = assessment.total
             _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
             after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             if before != after:
@@ -139,12 +153,20 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
                 assessment.save(
                     update_fields=["result", "total", "measure_version", "knowledge_version"]
                 )
-                record(
-                    SYSTEM,
-                    Action.UPDATE,
-                    "assessment",
-                    assessment.pk,
-                    assessment.visit.patient_id,
-                    reason="rescore",
+                detail = {
+                    "reason": "rescore",
+                    "changes": _rescore_changes(before, old_total, assessment),
+                }
+                events.append(
+                    unsaved(
+                        SYSTEM,
+                        Action.UPDATE,
+                        "assessment",
+                        assessment.pk,
+                        assessment.visit.patient_id,
+                        detail,
+                    )
                 )
+        # Audited at the end, in one insert: the chain head is locked only from here on.
+        AuditEvent.objects.bulk_create(events, batch_size=500)
     return seen, changed
