@@ -162,3 +162,11 @@ def test_blank_answers_are_left_unanswered() -> None:
     posted = {f.name: "1" for f in form.fields[1:]}
     result = measures.score("dlqi", responses_from(form, posted))
     assert result.computable and result.total == 9
+
+
+def test_a_huge_number_is_refused_naming_the_field_not_a_crash() -> None:
+    with pytest.raises(InvalidInput, match=r"assessments\.ihs4\.nodules"):
+        responses_from(form_for("ihs4"), {"ihs4__nodules": "9" * 5000})
+    with pytest.raises(InvalidInput) as refused:
+        responses_from(form_for("ihs4"), {"ihs4__nodules": "9" * 5000})
+    assert len(str(refused.value)) < 200

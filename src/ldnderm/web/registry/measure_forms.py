@@ -209,7 +209,9 @@ def _value(measure_id: str, f: Field, data: Mapping[str, Any]) -> Any:
     except ValueError:
         allowed = " or ".join(o.value for o in f.options) or "a whole number"
         raise InvalidInput(
-            f"assessments.{measure_id}.{'.'.join(f.path)}", f"{raw!r} is not an answer", allowed
+            f"assessments.{measure_id}.{'.'.join(f.path)}",
+            f"{raw[:20]!r} is not an answer",
+            allowed,
         ) from None
 
 
