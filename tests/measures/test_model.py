@@ -23,7 +23,14 @@ BASE: dict[str, Any] = {
 
 
 def item(**extra: Any) -> dict[str, Any]:
-    return {"key": "n", "topic": "a count", "allowed": "an integer 0-1000", **extra}
+    answer = {"type": "int", "min": 0, "max": extra.get("maximum")}
+    return {
+        "key": "n",
+        "topic": "a count",
+        "allowed": "an integer 0-1000",
+        "answer": answer,
+        **extra,
+    }
 
 
 def test_an_item_bound_names_the_rule_behind_it() -> None:
@@ -31,6 +38,14 @@ def test_an_item_bound_names_the_rule_behind_it() -> None:
         BASE | {"items": [item(maximum=1000, maximum_rule="count_bound"), item(key="k")]}
     )
     assert d.maxima() == {"n": 1000, "k": None}
+
+
+def test_a_bound_and_the_answer_scale_agree() -> None:
+    bad = item(maximum=1000, maximum_rule="count_bound") | {
+        "answer": {"type": "int", "min": 0, "max": 999}
+    }
+    with pytest.raises(ValueError, match="answer max is not its maximum"):
+        MeasureDefinition.model_validate(BASE | {"items": [bad]})
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,8 @@ def test_a_count_too_long_for_int_is_refused_on_the_page_not_a_500(
         {"visit_date": "2026-02-02", "measures": "ihs4", "ihs4__nodules": "9" * 5000},
     )
     assert response.status_code == 200
-    assert "assessments.ihs4.nodules: expected an integer" in response.content.decode()
+    assert "assessments.ihs4.nodules: &#x27;9999" in response.content.decode()
+    assert "is not an answer" in response.content.decode()
 
 
 def test_a_stored_bad_row_shows_as_cannot_be_scored_at_every_reading_door(

@@ -11,6 +11,7 @@ from django import forms
 from ldnderm.web.core.validators import year_in_range
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
 from ldnderm.web.screening import facts
+from ldnderm.web.screening.forms import LOOKUP
 
 # HTML date inputs take ISO dates only; the en-gb default (dd/mm/yyyy) would show blank.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,7 +49,9 @@ class CourseForm(Dated):
     medications_status = facts.radio("Current or recent medicines", facts.MEDICATIONS)
     medications = forms.CharField(
         label="Medicines (one per line)",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Type a name to pick it from the safety vocabulary; other names are screened "
+        "as unrecognised medicines (a hold).",
+        widget=forms.Textarea(attrs={"rows": 3, **LOOKUP}),
         required=False,
         max_length=2000,
     )

@@ -23,5 +23,6 @@ urlpatterns = [
     ),
     path("courses/<int:course_id>/stop/", courses.course_stop, name="course-stop"),
     path("courses/<int:course_id>/dose/", courses.dose_change, name="dose-change"),
+    path("courses/<int:course_id>/order/", courses.course_order, name="course-order"),
     path("measures/<slug:measure_id>/form/", visits.measure_form, name="measure-form"),
 ]

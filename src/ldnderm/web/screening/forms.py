@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
 from ldnderm.web.core.validators import year_in_range
 from ldnderm.web.screening import facts
@@ -22,6 +23,18 @@ MED_PREFIX = "med"
 MED_ROWS = 3
 """Empty medicine rows shown on a new form ("Add a medicine row" adds one more)."""
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LOOKUP = {
+    "autocomplete": "off",
+    "hx-get": reverse_lazy("screening:medicines"),
+    "hx-trigger": "input changed delay:250ms",
+    "hx-target": "next .med-suggest",
+    "hx-select": ".med-box",
+    "hx-swap": "innerHTML",
+    "hx-sync": "this:replace",
+}
+"""A medicine field that looks names up in the safety vocabulary as it is typed (HTMX); the
+suggestions land in the ``.med-suggest`` element after it (``screening/medicines.js`` fills
+the pick in)."""
 
 
 def _choices(values: list[str]) -> list[tuple[str, str]]:
@@ -31,7 +44,9 @@ def _choices(values: list[str]) -> list[tuple[str, str]]:
 class MedicationRow(forms.Form):
     """One medicine: a name or a code is enough; dates and "as needed" are optional."""
 
-    name = forms.CharField(required=False, max_length=200, label="Medicine")
+    name = forms.CharField(
+        required=False, max_length=200, label="Medicine", widget=forms.TextInput(attrs=LOOKUP)
+    )
     rxnorm = forms.CharField(required=False, max_length=12, label="RxNorm (optional)")
     atc = forms.CharField(required=False, max_length=7, label="ATC (optional)")
     start = forms.DateField(

@@ -95,7 +95,7 @@ def propose(scope: Scope, data: CourseIn) -> Proposal:
     contraindication (never allowed), of no hold finding, or of the same rule twice."""
     patient = scope.get(Patient, data.patient_id)
     clinical.check_condition(data.condition_id)
-    plan = clinical.plan(data.condition_id, data.protocol_id, data.started_on)
+    plan = clinical.plan(data.condition_id, data.protocol_id, data.started_on, data.profile)
     profile = dict(data.profile)
     target = clinical.target_mg(plan)
     if profile.get("planned_dose_mg") is None and target is not None:

@@ -25,3 +25,10 @@ def shown_result(assessment: Any) -> dict[str, Any]:
     from ldnderm.web.registry import scoring
 
     return scoring.shown_result(assessment)
+
+
+@register.filter
+def get_list(mapping: Any, key: str) -> list[str]:
+    """All posted values of ``key`` (checkboxes), or ``[]``."""
+    getlist = getattr(mapping, "getlist", None)
+    return list(getlist(key)) if getlist else []
