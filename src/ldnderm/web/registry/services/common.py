@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from pydantic import BaseModel
 
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
+from ldnderm.web.registry.models import Versioned
+from ldnderm.web.registry.versions import Expected, compare_and_set, locked, required, stale
 
 M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=Versioned)
 
 MAX_PAGE = 200
 # Past any table's end, yet small enough that OFFSET + LIMIT fits the 64-bit integer SQLite and
@@ -38,14 +43,51 @@ def deletion_reason(reason: str | None) -> str:
     return text
 
 
-def delete_record(scope: Scope, obj: models.Model, reason: str | None) -> None:
+def delete_record(
+    scope: Scope, obj: Versioned, reason: str | None, expected: Expected | None
+) -> None:
     """Delete a clinical record (and what belongs to it): clinicians and administrators only,
-    with a reason, kept in the ``delete`` audit event written in the same transaction."""
+    with a reason, kept in the ``delete`` audit event written in the same transaction; only if
+    the record is still at the ``expected`` version (StaleVersion otherwise)."""
     scope.require_corrector("delete-" + object_type_of(obj).replace("_", "-"))
     text = deletion_reason(reason)
+    model = type(obj)
     with transaction.atomic():
-        audit(scope, Action.DELETE, obj, reason=text)
-        obj.delete()
+        current = locked(model, obj.pk, expected, {})
+        version = required(expected)
+        audit(scope, Action.DELETE, current, reason=text, version=version.version)
+        _, counts = model._default_manager.filter(pk=obj.pk, version=version.version).delete()
+        if counts.get(model._meta.label, 0) != 1:
+            raise stale(model, obj.pk, version, {})
+
+
+def update_record(
+    scope: Scope,
+    obj: V,
+    changes: dict[str, Any],
+    expected: Expected | None,
+    check: Callable[[V], None] | None = None,
+) -> V:
+    """Apply ``changes`` to the record as it stands in the database, only if it is still at the
+    ``expected`` version: the row is locked and compared, ``check`` sees the merged record, and
+    the write is a compare-and-set raising the version (:mod:`ldnderm.web.registry.versions`).
+    The ``update`` audit event keeps each changed field's old and new value."""
+    model = type(obj)
+    with transaction.atomic():
+        current = locked(model, obj.pk, expected, changes)
+        diff = changed_fields(current, changes)
+        if check is not None:
+            check(current)
+        if diff:
+            fields = {name: getattr(current, name) for name in diff}
+            compare_and_set(current, required(expected), fields)
+        audit(scope, Action.UPDATE, current, changes=diff, version=current.version)
+    return current
+
+
+def changes_of(data: BaseModel) -> dict[str, Any]:
+    """The fields a patch sets, without the version it names."""
+    return data.model_dump(exclude_unset=True, exclude={"version"})
 
 
 def page(qs: models.QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:
@@ -68,7 +110,9 @@ def changed_fields(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+    """``value`` as the audit trail's JSON keeps it (JSON documents as they are)."""
+    plain = (str, int, float, bool, dict, list, type(None))
+    return value if isinstance(value, plain) else str(value)
 
 
 def audited_page(

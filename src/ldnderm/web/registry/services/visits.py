@@ -16,7 +16,14 @@ from ldnderm.web.audit.log import Action, Actor, record
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
-from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
+from ldnderm.web.registry.services import plausible
+from ldnderm.web.registry.services.common import (
+    audit,
+    changes_of,
+    delete_record,
+    update_record,
+)
+from ldnderm.web.registry.versions import Expected
 
 
 def score(measure_id: str, responses: Any, where: str | None = None) -> ScoreResult:
@@ -53,6 +60,7 @@ def record_visit(scope: Scope, data: VisitIn) -> Visit:
     course = None
     if data.course_id is not None:
         course = scope.get(TreatmentCourse, data.course_id, patient.courses.all())
+    plausible.event_date("visit_date", data.visit_date, patient, course, scope.today())
     # Score before writing anything: invalid responses leave the database untouched.
     scored = {mid: score(mid, responses) for mid, responses in data.assessments.items()}
     with transaction.atomic():
@@ -69,19 +77,21 @@ def record_visit(scope: Scope, data: VisitIn) -> Visit:
     return visit
 
 
-def update_visit(scope: Scope, visit: Visit, data: VisitPatch) -> Visit:
-    with transaction.atomic():
-        diff = changed_fields(visit, data.model_dump(exclude_unset=True))
-        if diff:
-            visit.save()
-        audit(scope, Action.UPDATE, visit, changes=sorted(diff))
-    return visit
+def update_visit(scope: Scope, visit: Visit, data: VisitPatch, expected: Expected | None) -> Visit:
+    changes = changes_of(data)
+    today = scope.today()
+
+    def check(current: Visit) -> None:
+        patient, course = current.patient, current.course
+        plausible.event_date("visit_date", current.visit_date, patient, course, today)
+
+    return update_record(scope, visit, changes, expected, check)
 
 
-def delete_visit(scope: Scope, visit: Visit, reason: str | None) -> None:
+def delete_visit(scope: Scope, visit: Visit, reason: str | None, expected: Expected | None) -> None:
     """Delete a visit and its assessments (:func:`delete_record`: clinicians and administrators,
     with a reason)."""
-    delete_record(scope, visit, reason)
+    delete_record(scope, visit, reason, expected)
 
 
 def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
@@ -93,24 +103,25 @@ def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
     return assessment
 
 
-def update_assessment(scope: Scope, assessment: Assessment, responses: Any) -> Assessment:
-    """Replace the responses and re-score; the audit event keeps the old and new totals."""
-    with transaction.atomic():
-        old_total = assessment.total
-        assessment.responses = responses
-        _fill(assessment, score(assessment.measure_id, responses))
-        assessment.save()
-        audit(
-            scope,
-            Action.UPDATE,
-            assessment,
-            total=[_num(old_total), _num(assessment.total)],
-        )
-    return assessment
+def update_assessment(
+    scope: Scope, assessment: Assessment, responses: Any, expected: Expected | None
+) -> Assessment:
+    """Replace the responses and re-score, on the version read; the audit event keeps the old
+    and new responses and totals."""
+    result = score(assessment.measure_id, responses)
+    row = Assessment(visit=assessment.visit, measure_id=assessment.measure_id, responses=responses)
+    _fill(row, result)
+    changes = {
+        name: getattr(row, name)
+        for name in ("responses", "result", "total", "measure_version", "knowledge_version")
+    }
+    return update_record(scope, assessment, changes, expected)
 
 
-def delete_assessment(scope: Scope, assessment: Assessment, reason: str | None) -> None:
-    delete_record(scope, assessment, reason)
+def delete_assessment(
+    scope: Scope, assessment: Assessment, reason: str | None, expected: Expected | None
+) -> None:
+    delete_record(scope, assessment, reason, expected)
 
 
 def _num(value: Decimal | None) -> float | None:
