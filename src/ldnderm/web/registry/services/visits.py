@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
@@ -133,8 +134,9 @@ SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
 
 def rescore(measure_id: str | None = None) -> tuple[int, int]:
     """Recompute every stored assessment (of one measure, or all) from its raw responses with
-    the measures as they are now. Returns ``(seen, changed)``. A system task: it runs from the
-    command line, outside any clinic, and keeps each changed row's new version."""
+        the measures as they are now. Returns ``(seen, changed)``. A system task: it runs from the
+        command line, outside any clinic, and keeps each changed row's new version; a row is written
+    only on the version it was read at, raising it."""
     seen = changed = 0
     qs = Assessment.objects.select_related("visit").order_by("id")
     if measure_id:
@@ -146,10 +148,19 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
             _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
             after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             if before != after:
-                changed += 1
-                assessment.save(
-                    update_fields=["result", "total", "measure_version", "knowledge_version"]
+                # Only on the version read: a row changed meanwhile was scored by that change.
+                written = Assessment.objects.filter(
+                    pk=assessment.pk, version=assessment.version
+                ).update(
+                    result=assessment.result,
+                    total=assessment.total,
+                    measure_version=assessment.measure_version,
+                    knowledge_version=assessment.knowledge_version,
+                    version=F("version") + 1,
                 )
+                if not written:
+                    continue
+                changed += 1
                 record(
                     SYSTEM,
                     Action.UPDATE,

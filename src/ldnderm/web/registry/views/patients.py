@@ -135,6 +135,7 @@ def patient_detail(request: HttpRequest, scope: Scope, patient_id: int) -> HttpR
         "timeline": _timeline(record, names),
         "charts": _charts(record),
         "can_prescribe": scope.can_prescribe,
+        "can_correct": scope.may_correct,
     }
     return render(request, "registry/patient_detail.html", context)
 
