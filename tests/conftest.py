@@ -2,7 +2,8 @@
 
 Passwords are hashed with Django's MD5 hasher in the tests (test-only: it is fast and weak);
 production hashes with Argon2, which ``tests/web/test_site.py`` checks against the production
-settings. Argon2 took about 40% of the suite's time before.
+settings. Argon2 took about 40% of the suite's time before. The PostgreSQL test-database flush
+is allowed to TRUNCATE the audit table (:mod:`ldnderm.web.audit.testing`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def pytest_configure(config: Any) -> None:
     from django.conf import settings as django_settings
 
+    from ldnderm.web.audit.testing import allow_test_flush
+
     django_settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    # The test-database flush (TRUNCATE on PostgreSQL) may empty the audit table; nothing else.
+    allow_test_flush()
 
 
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:

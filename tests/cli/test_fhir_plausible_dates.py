@@ -13,6 +13,7 @@ from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.fhir.services import export_patient
 from ldnderm.web.registry.models import Patient
 from tests.cli.test_fhir_cli import ldnderm  # noqa: F401  (the fixture)
+from tests.web.audit.actors import ACTOR
 from tests.web.fhir.test_import_export import make_patient
 
 pytestmark = pytest.mark.db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.db
 def _bundle(tmp_path: Path, change: Any) -> Path:
     source = Clinic.objects.create(name="Clinic A", slug="clinic-a")
     Clinic.objects.create(name="Clinic B", slug="clinic-b")
-    bundle = export_patient(make_patient(source))
+    bundle = export_patient(make_patient(source), ACTOR)
     for entry in bundle["entry"]:
         change(entry["resource"])
     path = tmp_path / "bundle.json"

@@ -12,6 +12,7 @@ from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.fhir.services import export_patient
 from ldnderm.web.registry.models import AdverseEvent
 from tests.cli.test_fhir_cli import ldnderm  # noqa: F401  (the fixture)
+from tests.web.audit.actors import ACTOR
 from tests.web.fhir.test_import_export import make_patient
 
 pytestmark = pytest.mark.db
@@ -24,7 +25,7 @@ def test_re_import_after_a_deletion_exits_0_and_names_what_was_deleted(
     source = Clinic.objects.create(name="Clinic A", slug="clinic-a")
     Clinic.objects.create(name="Clinic B", slug="clinic-b")
     path = tmp_path / "bundle.json"
-    path.write_text(json.dumps(export_patient(make_patient(source))), encoding="utf-8")
+    path.write_text(json.dumps(export_patient(make_patient(source), ACTOR)), encoding="utf-8")
     assert ldnderm("fhir", "import", str(path), "--clinic", "clinic-b").code == 0
     AdverseEvent.objects.filter(patient__clinic__slug="clinic-b").delete()
 

@@ -4,6 +4,7 @@ LDNDERM_SECURE_COOKIES=true turns on secure cookies, HSTS and the HTTPS redirect
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -137,6 +138,58 @@ def test_behind_a_tls_proxy_the_forwarded_scheme_is_trusted_only_when_asked() ->
     assert trusted.returncode == 0, trusted.stderr
     assert json.loads(trusted.stdout) == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert json.loads(_django(PRODUCTION, code).stdout) is None
+
+
+def test_trusted_proxies_are_addresses_and_networks() -> None:
+    config = from_env({"LDNDERM_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,::1,,"})
+    assert [str(n) for n in config.trusted_proxies] == ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]
+    assert from_env({}).trusted_proxies == ()
+
+
+@pytest.mark.parametrize("raw", ["proxy.example.org", "10.0.0.1/8", "300.1.1.1"])
+def test_a_bad_trusted_proxy_fails_loudly_and_names_the_variable(raw: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=f"LDNDERM_TRUSTED_PROXIES: '{raw}'"):
+        from_env({"LDNDERM_TRUSTED_PROXIES": raw})
+
+
+def test_the_deprecated_proxy_switch_cannot_be_combined_with_trusted_proxies() -> None:
+    env = {"LDNDERM_TRUSTED_PROXIES": "10.0.0.1", "LDNDERM_TRUST_PROXY_HTTPS": "true"}
+    with pytest.raises(ImproperlyConfigured, match="deprecated and replaced"):
+        from_env(env)
+
+
+def test_the_deprecated_proxy_switch_warns_at_start_up() -> None:
+    code = (
+        "import django; django.setup(); from django.core.management import call_command;"
+        "call_command('check')"
+    )
+    done = _django(PRODUCTION | {"LDNDERM_TRUST_PROXY_HTTPS": "true"}, code)
+    assert done.returncode == 0, done.stderr
+    assert "ldnderm.W001" in done.stderr and "LDNDERM_TRUSTED_PROXIES" in done.stderr
+
+
+def test_the_cache_is_shared_by_every_process() -> None:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(s.CACHES['default']))"
+    )
+    database = json.loads(_django({}, code).stdout)
+    assert database["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    redis = json.loads(_django({"REDIS_URL": "redis://127.0.0.1:6379/0"}, code).stdout)
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/0",
+    }
+
+
+def test_redis_without_its_client_library_stops_the_start() -> None:
+    code = (
+        "import django; django.setup(); from django.core.management import call_command;"
+        "call_command('check')"
+    )
+    assert importlib.util.find_spec("redis") is None, "redis is not in the lock files"
+    done = _django({"REDIS_URL": "redis://127.0.0.1:6379/0"}, code)
+    assert done.returncode != 0 and "ldnderm.E001" in done.stderr
 
 
 class TestEmail:

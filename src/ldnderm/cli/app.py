@@ -13,7 +13,18 @@ import sys
 import typer
 
 from ldnderm import __version__
-from ldnderm.cli import accounts, cds, evidence, fhir, measures, registry, safety, server
+from ldnderm.cli import (
+    accounts,
+    audit,
+    backup,
+    cds,
+    evidence,
+    fhir,
+    measures,
+    registry,
+    safety,
+    server,
+)
 
 app = typer.Typer(
     name="ldnderm",
@@ -40,7 +51,7 @@ def root(
     """Clinical toolkit for naltrexone therapy in dermatology."""
 
 
-for module in (measures, server, evidence, safety, cds, registry, fhir, accounts):
+for module in (measures, server, evidence, safety, cds, registry, fhir, accounts, backup, audit):
     module.register(app)
 
 

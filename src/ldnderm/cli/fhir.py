@@ -1,8 +1,11 @@
-"""``ldnderm fhir import FILE [--clinic ID]``, ``ldnderm fhir export PATIENT_ID``,
+"""``ldnderm fhir import FILE [--clinic ID] --user USERNAME``,
+``ldnderm fhir export PATIENT_ID --user USERNAME``,
 ``ldnderm fhir mrn-systems [--clinic ID] [SYSTEM...] [--clear]`` and
 ``ldnderm fhir check-identities [--clinic ID] [--json]``.
 
-Both reach the database through :mod:`ldnderm.web.fhir.services` (imported on use, after
+``--user`` names the registry user in whose name an import or export is audited; it is
+required once the registry has users (see :mod:`ldnderm.web.audit.operator`). All reach the
+database through :mod:`ldnderm.web.fhir.services` (imported on use, after
 Django is set up), so the rest of the CLI never loads Django.
 """
 
@@ -28,14 +31,21 @@ def import_(
         None, "--clinic", help="Clinic slug or id (default: the only clinic)."
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+    user: str = typer.Option(
+        None, "--user", help="The registry user running this (required once users exist)."
+    ),
 ) -> None:
     """Import a Bundle atomically; importing it again creates nothing new."""
     from ldnderm.web import runtime
 
     runtime.setup()
+    from ldnderm.web.audit.operator import cli_actor
     from ldnderm.web.fhir import services
 
-    report = services.import_bundle(services.find_clinic(clinic), read_json(file)).as_json()
+    data = read_json(file)
+    target = services.find_clinic(clinic)
+    actor = cli_actor(user, "fhir import", target.pk)
+    report = services.import_bundle(target, data, actor).as_json()
     if json_out:
         print_json(report)
         return
@@ -106,16 +116,21 @@ def check_identities(
 @fhir_app.command("export")
 def export(
     patient_id: int = typer.Argument(..., help="Registry patient id."),
+    user: str = typer.Option(
+        None, "--user", help="The registry user running this (required once users exist)."
+    ),
 ) -> None:
     """Print the patient as a FHIR R4 collection Bundle (validated with fhir.resources R4B)."""
     from ldnderm.web import runtime
 
     runtime.setup()
     from ldnderm.kernel.errors import NotFound
+    from ldnderm.web.audit.operator import cli_actor
     from ldnderm.web.fhir import services
     from ldnderm.web.registry.models import Patient
 
     patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
     if patient is None:
         raise NotFound("patient", str(patient_id))
-    print_json(services.export_patient(patient))
+    actor = cli_actor(user, "fhir export", patient.clinic_id)
+    print_json(services.export_patient(patient, actor))

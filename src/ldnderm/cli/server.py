@@ -17,12 +17,23 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
-    threads: int = typer.Option(8, "--threads", min=1, max=256, help="Worker threads."),
+    workers: int = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        max=256,
+        show_default="one per CPU",
+        help="Worker processes.",
+    ),
+    threads: int = typer.Option(4, "--threads", min=1, max=256, help="Threads per worker."),
 ) -> None:
-    """Serve the web app and API (waitress, static files by whitenoise)."""
+    """Serve the web app and API with gunicorn (static files by whitenoise).
+
+    Behind a reverse proxy, set LDNDERM_TRUSTED_PROXIES to its addresses (docs/deploy.md).
+    """
     from ldnderm.web import runtime
 
-    runtime.serve(host=host, port=port, threads=threads)
+    runtime.serve(host=host, port=port, workers=workers, threads=threads)
 
 
 def migrate(

@@ -3,8 +3,11 @@
 Variables: ``DATABASE_URL`` (default ``sqlite:///<repo>/var/ldnderm.sqlite3``),
 ``LDNDERM_SECRET_KEY`` (required unless debugging or testing), ``LDNDERM_DEBUG`` (``true`` or
 ``false``), ``LDNDERM_ALLOWED_HOSTS`` (comma-separated), ``LDNDERM_VAR_DIR``,
-``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUST_PROXY_HTTPS`` (``true``
-when a TLS-terminating proxy sets ``X-Forwarded-Proto: https`` and strips it from clients),
+``LDNDERM_SECURE_COOKIES`` (``true`` behind HTTPS), ``LDNDERM_TRUSTED_PROXIES`` (comma-separated
+addresses or CIDR networks of the reverse proxies whose ``X-Forwarded-For`` and
+``X-Forwarded-Proto`` are believed), ``REDIS_URL`` (the shared cache; the database otherwise).
+``LDNDERM_TRUST_PROXY_HTTPS`` (``true``: believe ``X-Forwarded-Proto: https`` from any peer) is
+deprecated in favour of ``LDNDERM_TRUSTED_PROXIES`` and may not be combined with it.
 ``LDNDERM_REQUIRE_MFA`` (``true``: staff-side accounts must enrol and use a second factor; by
 default the value of ``LDNDERM_SECURE_COOKIES``, see ``docs/mfa.md``),
 ``LDNDERM_DEFAULT_TIME_ZONE`` (the IANA time zone of a new clinic, and of users without one;
@@ -23,6 +26,7 @@ Bad values fail loudly at start-up.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import zoneinfo
 from collections.abc import Mapping
@@ -32,6 +36,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _DEV_SECRET = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"  # noqa: S105
 
@@ -58,6 +64,8 @@ class Config:
     var_dir: Path
     secure_cookies: bool
     trust_proxy_https: bool = False
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+    redis_url: str = ""
     email: EmailConfig = field(default_factory=EmailConfig)
     site_url: str = "http://127.0.0.1:8000"
     require_mfa: bool = False
@@ -86,6 +94,22 @@ def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, got {raw!r}")
+
+
+def env_networks(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
+    """A comma-separated list of IP addresses or CIDR networks (``10.0.0.0/8``, ``::1``)."""
+    networks = []
+    for item in (part.strip() for part in env.get(name, "").split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or a CIDR network such as 10.0.0.0/8 "
+                "(no host bits set after the slash)"
+            ) from None
+    return tuple(networks)
 
 
 def email_from_env(env: Mapping[str, str]) -> EmailConfig:
@@ -141,6 +165,13 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
     hosts_raw = env.get("LDNDERM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
     hosts = tuple(h.strip() for h in hosts_raw.split(",") if h.strip())
     database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'ldnderm.sqlite3'}"
+    trusted_proxies = env_networks(env, "LDNDERM_TRUSTED_PROXIES")
+    trust_proxy_https = env_bool(env, "LDNDERM_TRUST_PROXY_HTTPS", default=False)
+    if trusted_proxies and trust_proxy_https:
+        raise ImproperlyConfigured(
+            "LDNDERM_TRUST_PROXY_HTTPS is deprecated and replaced by LDNDERM_TRUSTED_PROXIES: "
+            "unset it (the trusted proxies' X-Forwarded-Proto is believed already)"
+        )
     zone = env.get("LDNDERM_DEFAULT_TIME_ZONE") or "Europe/London"
     problem = time_zone_problem(zone)
     if problem is not None:
@@ -152,7 +183,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=hosts,
         var_dir=var_dir,
         secure_cookies=secure,
-        trust_proxy_https=env_bool(env, "LDNDERM_TRUST_PROXY_HTTPS", default=False),
+        trust_proxy_https=trust_proxy_https,
+        trusted_proxies=trusted_proxies,
+        redis_url=env.get("REDIS_URL", "").strip(),
         email=email_from_env(env),
         site_url=site_url_from_env(env),
         # A deployment behind HTTPS requires a second factor unless it says otherwise.

@@ -22,12 +22,22 @@ def migrate(verbosity: int = 1) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
-def serve(host: str, port: int, threads: int = 8) -> None:
-    """Serve the WSGI app with waitress; whitenoise serves static files (no CDN, works offline)."""
+def serve(host: str, port: int, workers: int | None = None, threads: int = 4) -> None:
+    """Serve the WSGI app with gunicorn (``workers`` processes, default one per CPU)."""
     setup()
-    from waitress import serve as waitress_serve
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
 
-    from ldnderm.web.wsgi import application
+    from ldnderm.web import server
 
-    print(f"ldnderm serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="ldnderm")
+    call_command("check")  # refuse to start on a configuration error; print the warnings
+    connections.close_all()  # no connection may be inherited by the forked workers
+    proxies = ",".join(str(net) for net in settings.LDNDERM_TRUSTED_PROXIES)
+    count = workers or server.default_workers()
+    print(
+        f"ldnderm serving on http://{server.bind_address(host, port)}/ with {count} worker "
+        f"processes x {threads} threads (Ctrl+C to stop)",
+        flush=True,
+    )
+    server.Server(server.options(host, port, count, threads, proxies)).run()

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything below sees the client's address and scheme, not the proxy's.
+    "ldnderm.web.core.proxy.TrustedProxyMiddleware",
     "ldnderm.web.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ldnderm.web.core.headers.ContentSecurityPolicyMiddleware",
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ldnderm.web.core.nostore.NoStoreMiddleware",
     "ldnderm.web.accounts.clinic_time.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -76,6 +79,33 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several server processes share the file: readers never block the writer (WAL), a write
+    # transaction takes the lock when it begins instead of failing when it upgrades, and a
+    # writer waits its turn for up to 20 s.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+# One cache shared by every server process: Redis when REDIS_URL is set (Django's RedisCache,
+# which needs the redis package), else a table in the database (created by the core app's
+# migration). Never per-process memory: with several workers it would disagree with itself.
+if CONFIG.redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.redis_url,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ldnderm_cache",
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -105,6 +135,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client's address, which TrustedProxyMiddleware takes from a trusted proxy's
+# X-Forwarded-For (else the peer): behind a proxy, one client's lockout is not everyone's.
+AXES_CLIENT_IP_CALLABLE = "ldnderm.web.core.proxy.client_ip"
 # The page gets the lockout template, the API (token endpoint) JSON; both 429 + Retry-After.
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
 
@@ -148,7 +181,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_LIMIT_SECONDS = 12 * 60 * 60
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+# (ldnderm.web.core.proxy); `ldnderm serve` gives gunicorn the same list.
+LDNDERM_TRUSTED_PROXIES = CONFIG.trusted_proxies
 if CONFIG.trust_proxy_https:
+    # Deprecated (system check ldnderm.W001): believes X-Forwarded-Proto from any peer.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CONFIG.secure_cookies

@@ -47,7 +47,7 @@ def test_the_database_refuses_an_update(event: AuditEvent) -> None:
 
 def test_postgresql_refuses_a_delete(event: AuditEvent) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite keeps DELETE possible for test flushes (see migration 0002)")
+        pytest.skip("SQLite keeps DELETE possible for test flushes (see migration 0004)")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent")
     assert AuditEvent.objects.count() == 1

@@ -14,6 +14,7 @@ from ldnderm.web.fhir.identity import check_identities
 from ldnderm.web.fhir.models import FhirIdentifier
 from ldnderm.web.fhir.services import export_patient, import_bundle
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
+from tests.web.audit.actors import ACTOR
 
 pytestmark = pytest.mark.db
 
@@ -63,8 +64,8 @@ def clinic() -> Clinic:
 
 
 def test_two_patients_sharing_a_value_under_different_systems_stay_two(clinic: Clinic) -> None:
-    ann = import_bundle(clinic, bundle("Ann", [{"system": HOSPITAL, "value": "123"}]))
-    bob = import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "123"}]))
+    ann = import_bundle(clinic, bundle("Ann", [{"system": HOSPITAL, "value": "123"}]), ACTOR)
+    bob = import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "123"}]), ACTOR)
     assert ann.created["Patient"] == 1 and bob.created["Patient"] == 1
     assert bob.created["MedicationStatement"] == 1 and bob.created["AdverseEvent"] == 1
     people = {p.family_name: p for p in Patient.objects.filter(clinic=clinic)}
@@ -75,10 +76,10 @@ def test_two_patients_sharing_a_value_under_different_systems_stay_two(clinic: C
     assert all(p.mrn.startswith("fhir-") for p in people.values())
     assert check_identities(clinic) == []
     # Importing both again creates nothing and still keeps them apart.
-    again = import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "123"}]))
+    again = import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "123"}]), ACTOR)
     assert not again.created and again.existing["Patient"] == 1
     assert Patient.objects.filter(clinic=clinic).count() == 2
-    exported = export_patient(people["Bob"])["entry"][0]["resource"]
+    exported = export_patient(people["Bob"], ACTOR)["entry"][0]["resource"]
     assert exported["identifier"] == [{"system": INSURER, "value": "123"}]
 
 
@@ -87,11 +88,11 @@ def test_the_identifier_typed_mr_is_preferred(clinic: Clinic) -> None:
         {"system": INSURER, "value": "M-9"},
         {"system": HOSPITAL, "value": "H-1", "type": MR},
     ]
-    import_bundle(clinic, bundle("Ann", ids))
+    import_bundle(clinic, bundle("Ann", ids), ACTOR)
     link = FhirIdentifier.objects.get(kind="patient")
     assert (link.system, link.value) == (HOSPITAL, "H-1")
     patient = Patient.objects.get()
-    exported = export_patient(patient)["entry"][0]["resource"]
+    exported = export_patient(patient, ACTOR)["entry"][0]["resource"]
     assert exported["identifier"][0]["system"] == HOSPITAL
     assert exported["identifier"][0]["type"]["coding"][0]["code"] == "MR"
 
@@ -102,28 +103,30 @@ def test_a_configured_mrn_system_matches_the_registry_mrn_and_nothing_else(
     clinic.mrn_systems = [HOSPITAL]
     clinic.save()
     ann = Patient.objects.create(clinic=clinic, mrn="123", given_name="A", family_name="Ann")
-    report = import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "123"}]))
+    report = import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "123"}]), ACTOR)
     assert report.created["Patient"] == 1
-    report = import_bundle(clinic, bundle("Ann", [{"system": HOSPITAL, "value": "123"}], "2"))
+    report = import_bundle(
+        clinic, bundle("Ann", [{"system": HOSPITAL, "value": "123"}], "2"), ACTOR
+    )
     assert report.existing["Patient"] == 1
     assert TreatmentCourse.objects.filter(patient=ann).count() == 1
     assert Patient.objects.filter(clinic=clinic).count() == 2
 
 
 def test_identifiers_naming_two_registry_patients_are_refused(clinic: Clinic) -> None:
-    import_bundle(clinic, bundle("Ann", [{"system": HOSPITAL, "value": "1"}]))
-    import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "2"}], "2"))
+    import_bundle(clinic, bundle("Ann", [{"system": HOSPITAL, "value": "1"}]), ACTOR)
+    import_bundle(clinic, bundle("Bob", [{"system": INSURER, "value": "2"}], "2"), ACTOR)
     both = [{"system": HOSPITAL, "value": "1"}, {"system": INSURER, "value": "2"}]
     with pytest.raises(InvalidInput, match="name 2 registry patients"):
-        import_bundle(clinic, bundle("Ann", both, "3"))
+        import_bundle(clinic, bundle("Ann", both, "3"), ACTOR)
 
 
 def test_re_import_after_deletion_is_reported_and_nothing_is_resurrected(clinic: Clinic) -> None:
     data = bundle("Ann", [{"system": HOSPITAL, "value": "123"}])
-    import_bundle(clinic, data)
+    import_bundle(clinic, data, ACTOR)
     TreatmentCourse.objects.all().delete()
     AdverseEvent.objects.all().delete()
-    report = import_bundle(clinic, data)
+    report = import_bundle(clinic, data, ACTOR)
     assert not report.created
     assert report.existing == {"Patient": 1}
     assert len(report.deleted) == 2

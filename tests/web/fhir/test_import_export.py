@@ -25,6 +25,7 @@ from ldnderm.web.registry.models import (
     Visit,
 )
 from ldnderm.web.registry.services.visits import score
+from tests.web.audit.actors import ACTOR
 
 START = date(2026, 1, 5)
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -84,7 +85,7 @@ def clinics() -> tuple[Clinic, Clinic]:
 
 @pytest.mark.db
 def test_export_has_every_resource_and_validates(clinics: tuple[Clinic, Clinic]) -> None:
-    bundle = export_patient(make_patient(clinics[0]))
+    bundle = export_patient(make_patient(clinics[0]), ACTOR)
     validate(bundle)
     assert kinds(bundle) == [
         "Patient",
@@ -112,11 +113,11 @@ def test_export_has_every_resource_and_validates(clinics: tuple[Clinic, Clinic])
 def test_round_trip_into_an_empty_clinic_gives_equivalent_resources(
     clinics: tuple[Clinic, Clinic],
 ) -> None:
-    first = export_patient(make_patient(clinics[0]))
-    report = import_bundle(clinics[1], copy.deepcopy(first))
+    first = export_patient(make_patient(clinics[0]), ACTOR)
+    report = import_bundle(clinics[1], copy.deepcopy(first), ACTOR)
     assert report.created["Patient"] == 1 and report.created["Observation"] == 2
     imported = Patient.objects.get(clinic=clinics[1])
-    second = export_patient(imported)
+    second = export_patient(imported, ACTOR)
     assert resources(second) == resources(first)
 
 
@@ -124,10 +125,10 @@ def test_round_trip_into_an_empty_clinic_gives_equivalent_resources(
 def test_importing_the_same_bundle_twice_creates_nothing_new(
     clinics: tuple[Clinic, Clinic],
 ) -> None:
-    bundle = export_patient(make_patient(clinics[0]))
-    import_bundle(clinics[1], bundle)
+    bundle = export_patient(make_patient(clinics[0]), ACTOR)
+    import_bundle(clinics[1], bundle, ACTOR)
     counts = _counts()
-    again = import_bundle(clinics[1], bundle)
+    again = import_bundle(clinics[1], bundle, ACTOR)
     assert _counts() == counts
     assert not again.created and again.existing["Patient"] == 1
 
@@ -172,33 +173,33 @@ def test_a_transaction_bundle_from_an_ehr_is_imported(clinics: tuple[Clinic, Cli
             }),
         ],
     }  # fmt: skip
-    report = import_bundle(clinics[0], bundle)
+    report = import_bundle(clinics[0], bundle, ACTOR)
     course = TreatmentCourse.objects.get(patient__clinic=clinics[0])
     assert course.condition_id == "hidradenitis-suppurativa"
     assert course.started_on == date(2026, 2, 1)
     assert [d.mg_per_day for d in course.doses.all()] == [Decimal("4.50")]
     assert any("not naltrexone" in s for s in report.skipped)
-    assert import_bundle(clinics[0], bundle).created == {}
+    assert import_bundle(clinics[0], bundle, ACTOR).created == {}
 
 
 @pytest.mark.db
 def test_an_invalid_bundle_imports_nothing_and_names_the_element(
     clinics: tuple[Clinic, Clinic],
 ) -> None:
-    bundle = export_patient(make_patient(clinics[0]))
+    bundle = export_patient(make_patient(clinics[0]), ACTOR)
     bundle["entry"][3]["resource"]["status"] = 7
     with pytest.raises(InvalidInput, match=r"entry\.3"):
-        import_bundle(clinics[1], bundle)
+        import_bundle(clinics[1], bundle, ACTOR)
     assert not Patient.objects.filter(clinic=clinics[1]).exists()
 
 
 @pytest.mark.db
 def test_a_failure_midway_rolls_everything_back(clinics: tuple[Clinic, Clinic]) -> None:
-    bundle = export_patient(make_patient(clinics[0]))
+    bundle = export_patient(make_patient(clinics[0]), ACTOR)
     extension = bundle["entry"][4]["resource"]["extension"]
     extension[1]["valueString"] = '{"score": 99}'  # out of range for the itch NRS
     with pytest.raises(InvalidInput):
-        import_bundle(clinics[1], bundle)
+        import_bundle(clinics[1], bundle, ACTOR)
     assert not Patient.objects.filter(clinic=clinics[1]).exists()
 
 
@@ -207,14 +208,14 @@ def test_a_failure_midway_rolls_everything_back(clinics: tuple[Clinic, Clinic]) 
 def test_two_concurrent_imports_create_one_copy(clinics: tuple[Clinic, Clinic]) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
-    bundle = export_patient(make_patient(clinics[0]))
+    bundle = export_patient(make_patient(clinics[0]), ACTOR)
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
     def run() -> None:
         try:
             barrier.wait()
-            import_bundle(Clinic.objects.get(pk=clinics[1].pk), copy.deepcopy(bundle))
+            import_bundle(Clinic.objects.get(pk=clinics[1].pk), copy.deepcopy(bundle), ACTOR)
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -17,6 +17,7 @@ from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.fhir.models import FhirIdentifier
 from ldnderm.web.fhir.services import export_patient, import_bundle
 from ldnderm.web.registry.models import AdverseEvent, Assessment, Patient, TreatmentCourse, Visit
+from tests.web.audit.actors import ACTOR
 from tests.web.fhir.test_import_export import make_patient
 
 pytestmark = pytest.mark.db
@@ -27,8 +28,8 @@ def imported() -> tuple[Clinic, dict[str, Any]]:
     """Clinic B after importing clinic A's patient (1 course, 2 assessments, 1 adverse event)."""
     source = Clinic.objects.create(name="Clinic A", slug="clinic-a")
     target = Clinic.objects.create(name="Clinic B", slug="clinic-b")
-    bundle = export_patient(make_patient(source))
-    report = import_bundle(target, copy.deepcopy(bundle))
+    bundle = export_patient(make_patient(source), ACTOR)
+    report = import_bundle(target, copy.deepcopy(bundle), ACTOR)
     assert report.created["MedicationStatement"] == 1 and report.created["Observation"] == 2
     return target, bundle
 
@@ -69,7 +70,7 @@ def test_a_deleted_record_is_reported_as_deleted_and_not_created_again(
     delete, resource, remaining = DELETIONS[kind]
     delete(clinic)
     assert rows(clinic) == remaining
-    report = import_bundle(clinic, copy.deepcopy(bundle))
+    report = import_bundle(clinic, copy.deepcopy(bundle), ACTOR)
     assert not report.created, "nothing is resurrected or duplicated"
     assert rows(clinic) == remaining
     [line] = report.deleted
@@ -84,7 +85,7 @@ def test_an_assessment_whose_visit_was_deleted_is_reported_too(
 ) -> None:
     clinic, bundle = imported
     Visit.objects.filter(patient__clinic=clinic).delete()  # takes its assessments with it
-    report = import_bundle(clinic, copy.deepcopy(bundle))
+    report = import_bundle(clinic, copy.deepcopy(bundle), ACTOR)
     assert [d.split(" ")[0] for d in report.deleted] == ["Observation", "Observation"]
     assert not report.created and rows(clinic) == (1, 0, 1)
 
@@ -96,7 +97,7 @@ def test_a_new_record_of_a_deleted_course_is_imported_without_it_and_noted(
     TreatmentCourse.objects.filter(patient__clinic=clinic).delete()
     AdverseEvent.objects.filter(patient__clinic=clinic).delete()
     FhirIdentifier.objects.filter(clinic=clinic, kind="adverse_event").delete()
-    report = import_bundle(clinic, copy.deepcopy(bundle))
+    report = import_bundle(clinic, copy.deepcopy(bundle), ACTOR)
     assert report.created == {"AdverseEvent": 1}
     event = AdverseEvent.objects.get(patient__clinic=clinic)
     assert event.course is None
@@ -108,7 +109,7 @@ def test_a_condition_is_a_link_only_and_stays_existing(
     imported: tuple[Clinic, dict[str, Any]],
 ) -> None:
     clinic, bundle = imported
-    report = import_bundle(clinic, copy.deepcopy(bundle))
+    report = import_bundle(clinic, copy.deepcopy(bundle), ACTOR)
     assert report.existing["Condition"] == 1 and not report.deleted
 
 
@@ -118,7 +119,7 @@ def test_deleting_the_link_is_how_a_deleted_record_is_created_again(
     clinic, bundle = imported
     AdverseEvent.objects.filter(patient__clinic=clinic).delete()
     FhirIdentifier.objects.filter(clinic=clinic, kind="adverse_event").delete()
-    report = import_bundle(clinic, copy.deepcopy(bundle))
+    report = import_bundle(clinic, copy.deepcopy(bundle), ACTOR)
     assert report.created == {"AdverseEvent": 1} and not report.deleted
 
 
@@ -128,5 +129,5 @@ def test_a_deleted_patient_takes_its_links_and_a_later_import_is_new(
     clinic, bundle = imported
     Patient.objects.filter(clinic=clinic).delete()
     assert not FhirIdentifier.objects.filter(clinic=clinic).exists()
-    report = import_bundle(clinic, copy.deepcopy(bundle))
+    report = import_bundle(clinic, copy.deepcopy(bundle), ACTOR)
     assert report.created["Patient"] == 1 and not report.deleted

@@ -186,8 +186,10 @@ def test_a_clinician_deletes_with_a_reason_on_the_version_shown(
     done = c.post(url, {"reason": "entered on the wrong patient", "version": "1"})
     assert done.status_code == 302
     assert not model.objects.filter(pk=pk).exists()
-    event = AuditEvent.objects.get(action="delete", object_id=str(pk))
-    assert event.detail["reason"] == "entered on the wrong patient"
+    event = AuditEvent.objects.get(
+        action="delete", object_id=str(pk), detail__reason="entered on the wrong patient"
+    )
+    assert event.user_id == alice.pk
 
 
 def test_a_stale_delete_is_409_and_deletes_nothing(alice: User, mine: Record) -> None:

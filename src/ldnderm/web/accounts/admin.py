@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from ldnderm.web.accounts.models import ApiToken, Clinic, User
+from ldnderm.web.audit import tokens
+from ldnderm.web.audit.log import Actor
 
 
 class ClinicUserAdmin(UserAdmin):  # type: ignore[type-arg]
@@ -33,7 +34,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = tokens.revoke(queryset, Actor.from_request(request), "revoked in the admin")
         self.message_user(request, f"{count} token(s) revoked")
 
 

@@ -20,6 +20,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ldnderm.web.accounts.clinic_time import default_time_zone, validate_time_zone
+from ldnderm.web.audit import tokens
+from ldnderm.web.audit.log import Actor
 
 CLINICIAN, STAFF, RESEARCHER, ADMIN = "clinician", "staff", "researcher", "admin"
 ROLES: tuple[str, ...] = (CLINICIAN, STAFF, RESEARCHER, ADMIN)
@@ -177,10 +179,14 @@ class ApiToken(models.Model):
         return cls.objects.usable().select_related("user").filter(digest=hash_token(raw)).first()
 
     @classmethod
-    def revoke_all(cls, user: User) -> int:
-        """Revoke every live token of ``user``; return how many."""
-        live = cls.objects.filter(user=user, revoked_at__isnull=True)
-        return live.update(revoked_at=timezone.now())
+    def revoke_all(
+        cls, user: User, actor: Actor | None = None, reason: str = "password changed"
+    ) -> int:
+        """Revoke every live token of ``user`` (audited, one event each, as ``actor``: by default
+        the user); return how many."""
+        if actor is None:
+            actor = Actor(user_id=user.pk, username=user.get_username(), clinic_id=user.clinic_id)
+        return tokens.revoke(cls.objects.filter(user=user), actor, reason)
 
 
 class RequestCounter(models.Model):

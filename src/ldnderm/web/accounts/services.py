@@ -183,7 +183,8 @@ def set_active(actor: Actor, user: User, active: bool) -> None:
     and their live tokens are revoked so that reactivating does not revive them."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=active)
-        revoked = 0 if active else ApiToken.revoke_all(user)
+        who = in_clinic(actor, user.clinic_id)
+        revoked = 0 if active else ApiToken.revoke_all(user, who, "user deactivated")
         record(
             in_clinic(actor, user.clinic_id),
             Action.UPDATE,

@@ -6,6 +6,7 @@ page (a locked-out caller gets 429 in JSON, see ``ldnderm.web.accounts.lockout``
 token's SHA-256 digest is stored; a token expires after ``API_TOKEN_LIFETIME`` and
 ``DELETE /api/v1/auth/token`` revokes the one presented. An unknown, expired or revoked token
 answers 401. An account with a second factor also sends ``totp`` (``ldnderm.web.mfa.tokens``).
+Issuing and revoking are audited (``create`` and ``update`` of ``api_token``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from ldnderm.web.accounts.models import ApiToken, User
 from ldnderm.web.api.registry_schemas import TokenIn, TokenOut
+from ldnderm.web.audit import tokens
+from ldnderm.web.audit.log import Actor
 from ldnderm.web.mfa import tokens as mfa_tokens
 from ldnderm.web.registry.access import Scope, scope_for
 from ldnderm.web.registry.routes import declare
@@ -52,6 +54,7 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     if refusal is not None:
         raise HttpError(401, refusal)
     raw, row = ApiToken.issue(user)
+    tokens.issued(Actor.for_user(request, user), row, via="api")
     return {"token": raw, "expires_at": row.expires_at}
 
 
@@ -61,8 +64,9 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
 @declare("public")
 def revoke_token(request: HttpRequest) -> Status[None]:
     row: ApiToken = request.api_token  # type: ignore[attr-defined]
-    row.revoked_at = timezone.now()
-    row.save(update_fields=["revoked_at"])
+    tokens.revoke(
+        ApiToken.objects.filter(pk=row.pk), Actor.from_request(request), "revoked by its holder"
+    )
     return Status(204, None)
 
 

@@ -13,7 +13,7 @@ from ldnderm.web.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("at", "username", "action", "object_type", "object_id", "patient_id")
+    list_display = ("at", "username", "ip", "action", "object_type", "object_id", "patient_id")
     list_filter = ("action", "object_type", "clinic_id")
     search_fields = ("username", "object_id", "request_id")
     date_hierarchy = "at"

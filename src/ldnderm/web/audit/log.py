@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from ldnderm.web.audit.hashing import client_ip
 from ldnderm.web.audit.models import AuditEvent
 
 Action = AuditEvent.Action
@@ -16,13 +17,15 @@ Action = AuditEvent.Action
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, from where: the parts of a request the audit trail keeps."""
+    """Who acts, from where: the parts of a request the audit trail keeps. ``ip`` is the
+    request's ``REMOTE_ADDR``, which the trusted-proxy middleware sets to the real client."""
 
     user_id: int | None
     username: str
     clinic_id: int | None
     request_id: str = ""
     path: str = ""
+    ip: str = ""
 
     @classmethod
     def for_user(cls, request: HttpRequest | None, user: Any) -> Actor:
@@ -34,6 +37,7 @@ class Actor:
             clinic_id=getattr(user, "clinic_id", None),
             request_id=getattr(request, "request_id", "") if request is not None else "",
             path=request.path[:300] if request is not None else "",
+            ip=_ip(request),
         )
 
     @classmethod
@@ -46,7 +50,12 @@ class Actor:
             clinic_id=getattr(user, "clinic_id", None) if authenticated else None,
             request_id=getattr(request, "request_id", ""),
             path=request.path[:300],
+            ip=_ip(request),
         )
+
+
+def _ip(request: HttpRequest | None) -> str:
+    return client_ip(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
 
 
 def record(
@@ -58,7 +67,7 @@ def record(
     **detail: Any,
 ) -> AuditEvent:
     """Append one audit event."""
-    event = _event(actor, action, object_type, object_id, patient_id, detail)
+    event = unsaved(actor, action, object_type, object_id, patient_id, detail)
     event.save()
     return event
 
@@ -76,12 +85,12 @@ def bulk_record(
 ) -> None:
     """Append one event per ``(object_type, object_id, patient_id)`` in one ``INSERT``."""
     AuditEvent.objects.bulk_create(
-        _event(actor, action, object_type, object_id, patient_id, detail)
+        unsaved(actor, action, object_type, object_id, patient_id, detail)
         for object_type, object_id, patient_id in rows
     )
 
 
-def _event(
+def unsaved(
     actor: Actor,
     action: str,
     object_type: str,
@@ -100,5 +109,6 @@ def _event(
         patient_id=patient_id,
         request_id=actor.request_id,
         path=actor.path,
+        ip=actor.ip,
         detail=detail,
     )

@@ -7,11 +7,14 @@ identifiers match by (system, value), never by value alone. The natural key of e
 resource includes its patient. A record imported before and deleted since is reported under
 ``deleted`` and not created again: deleted records are never resurrected silently. When two
 imports of the same bundle race, the loser hits the constraint, rolls back and is retried, and
-then finds everything linked. Every created row and every export is audited.
+then finds everything linked. Every created row and every export is audited, in the name of
+the user who ran it (the ``actor`` every door must pass: the request's user, or the CLI's
+``--user``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,7 +39,7 @@ from ldnderm.interop.fhir.records import (
 from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.accounts.clinic_time import clinic_today
 from ldnderm.web.accounts.models import Clinic
-from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.audit.log import Action, Actor, bulk_record, record
 from ldnderm.web.fhir import identity
 from ldnderm.web.fhir.models import FhirIdentifier
 from ldnderm.web.registry.access import object_type_of
@@ -91,7 +94,7 @@ def find_clinic(key: str | None) -> Clinic:
     return found
 
 
-def import_bundle(clinic: Clinic, data: Any, actor: Actor | None = None) -> ImportReport:
+def import_bundle(clinic: Clinic, data: Any, actor: Actor) -> ImportReport:
     """Import a Bundle into ``clinic``; see the module docstring.
 
     Raises
@@ -100,12 +103,11 @@ def import_bundle(clinic: Clinic, data: Any, actor: Actor | None = None) -> Impo
         The bundle is not valid FHIR R4B, or a record breaks a registry rule (the field named).
     """
     parsed = read_bundle(data)
-    who = actor or Actor(user_id=None, username="fhir-import", clinic_id=clinic.pk)
     for attempt in range(ATTEMPTS):
         report = ImportReport(clinic=clinic.slug, skipped=list(parsed.skipped))
         try:
             with transaction.atomic():
-                _Importer(clinic, who, report).run(parsed)
+                _Importer(clinic, actor, report).run(parsed)
             return report
         except IntegrityError as exc:
             if attempt == ATTEMPTS - 1:
@@ -118,16 +120,13 @@ def import_bundle(clinic: Clinic, data: Any, actor: Actor | None = None) -> Impo
 class _Importer:
     def __init__(self, clinic: Clinic, actor: Actor, report: ImportReport) -> None:
         self.clinic = clinic
-        self.actor = Actor(
-            user_id=actor.user_id,
-            username=actor.username,
-            clinic_id=clinic.pk,
-            request_id=actor.request_id,
-            path=actor.path,
-        )
+        self.actor = dataclasses.replace(actor, clinic_id=clinic.pk)
         self.report = report
         self.today = clinic_today(clinic)
         """The clinic's date, for the registry's plausible-date rules (``plausible``)."""
+        self.created: list[tuple[str, object, int | None]] = []
+        """Audit rows for what was created, written together at the end of the import: the
+        audit chain's head is locked only then, after every row lock of the import is held."""
 
     def run(self, parsed: Any) -> None:
         for p in parsed.patients:
@@ -142,6 +141,7 @@ class _Importer:
                 self._assessment(patient, a, courses)
             for e in parsed.adverse_events.get(p.key, []):
                 self._adverse_event(patient, e, courses)
+        bulk_record(self.actor, Action.CREATE, self.created, via="fhir")
 
     # -- links --------------------------------------------------------------------------------
 
@@ -165,7 +165,7 @@ class _Importer:
 
     def _created(self, kind: str, obj: Any, patient: Patient) -> None:
         self.report.created[kind] += 1
-        record(self.actor, Action.CREATE, object_type_of(obj), obj.pk, patient.pk, via="fhir")
+        self.created.append((object_type_of(obj), obj.pk, patient.pk))
 
     def _gone(self, resource: str, key: Key, link: FhirIdentifier) -> None:
         self.report.deleted.append(
@@ -355,7 +355,7 @@ def _foreign_mrn(key: Key) -> str:
 # -- export ------------------------------------------------------------------------------------
 
 
-def export_patient(patient: Patient, actor: Actor | None = None) -> dict[str, Any]:
+def export_patient(patient: Patient, actor: Actor) -> dict[str, Any]:
     """The patient's record as a validated FHIR R4 collection Bundle (audited as an export)."""
     slug = patient.clinic.slug
     links: dict[tuple[str, int | None], Key] = {}
@@ -442,7 +442,7 @@ def export_patient(patient: Patient, actor: Actor | None = None) -> dict[str, An
         ),
     )
     bundle = export_bundle(document, timestamp=timezone.now().isoformat(timespec="seconds"))
-    who = actor or Actor(user_id=None, username="fhir-export", clinic_id=patient.clinic_id)
+    who = dataclasses.replace(actor, clinic_id=patient.clinic_id)
     record(who, Action.EXPORT, "Patient", patient.pk, patient.pk, format="fhir-r4")
     return bundle
 

@@ -131,7 +131,10 @@ def patient_id_of(obj: models.Model) -> int:
 
 
 def object_type_of(obj: models.Model) -> str:
-    return SCOPING[type(obj)][2]
+    """The audit name of a registry row; other rows (e.g. a FHIR link removed with its patient)
+    go by their model name."""
+    scoping = SCOPING.get(type(obj))
+    return scoping[2] if scoping is not None else str(obj._meta.model_name)
 
 
 def scope_for(request: HttpRequest, *, patient_data: bool = True) -> Scope:

@@ -1,4 +1,5 @@
-"""Helpers shared by the use cases: audited writes and paging."""
+"""Helpers shared by the use cases: audited writes (updates keep ``{field: [old, new]}``,
+deletes one event per row removed) and paging."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from django.db import models, transaction
 from pydantic import BaseModel
 
 from ldnderm.kernel.errors import InvalidInput
+from ldnderm.web.audit.cascade import delete_audited
 from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
 from ldnderm.web.registry.models import Versioned
-from ldnderm.web.registry.versions import Expected, compare_and_set, locked, required, stale
+from ldnderm.web.registry.versions import Expected, compare_and_set, locked, required
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=Versioned)
@@ -48,17 +50,14 @@ def delete_record(
 ) -> None:
     """Delete a clinical record (and what belongs to it): clinicians and administrators only,
     with a reason, kept in the ``delete`` audit event written in the same transaction; only if
-    the record is still at the ``expected`` version (StaleVersion otherwise)."""
+    the record is still at the ``expected`` version (StaleVersion otherwise: the row is locked
+    and compared first). Every row the deletion removes by cascade gets its own ``delete``
+    event, and every row whose key it clears an ``update`` (:mod:`ldnderm.web.audit.cascade`)."""
     scope.require_corrector("delete-" + object_type_of(obj).replace("_", "-"))
     text = deletion_reason(reason)
-    model = type(obj)
     with transaction.atomic():
-        current = locked(model, obj.pk, expected, {})
-        version = required(expected)
-        audit(scope, Action.DELETE, current, reason=text, version=version.version)
-        _, counts = model._default_manager.filter(pk=obj.pk, version=version.version).delete()
-        if counts.get(model._meta.label, 0) != 1:
-            raise stale(model, obj.pk, version, {})
+        current = locked(type(obj), obj.pk, expected, {})
+        delete_audited(scope.actor, current, object_type_of, patient_id_of(current), reason=text)
 
 
 def update_record(
@@ -67,11 +66,14 @@ def update_record(
     changes: dict[str, Any],
     expected: Expected | None,
     check: Callable[[V], None] | None = None,
+    shown: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    **detail: Any,
 ) -> V:
     """Apply ``changes`` to the record as it stands in the database, only if it is still at the
     ``expected`` version: the row is locked and compared, ``check`` sees the merged record, and
     the write is a compare-and-set raising the version (:mod:`ldnderm.web.registry.versions`).
-    The ``update`` audit event keeps each changed field's old and new value."""
+    The ``update`` audit event keeps each changed field's old and new value (``shown`` may
+    restate them) and ``detail``."""
     model = type(obj)
     with transaction.atomic():
         current = locked(model, obj.pk, expected, changes)
@@ -81,7 +83,8 @@ def update_record(
         if diff:
             fields = {name: getattr(current, name) for name in diff}
             compare_and_set(current, required(expected), fields)
-        audit(scope, Action.UPDATE, current, changes=diff, version=current.version)
+        kept = shown(diff) if shown is not None else diff
+        audit(scope, Action.UPDATE, current, changes=kept, version=current.version, **detail)
     return current
 
 
@@ -110,9 +113,10 @@ def changed_fields(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as the audit trail's JSON keeps it (JSON documents as they are)."""
-    plain = (str, int, float, bool, dict, list, type(None))
-    return value if isinstance(value, plain) else str(value)
+    """A JSON-safe form of a field value: dates and decimals as text, JSON kept as it is."""
+    if isinstance(value, str | int | float | bool | type(None) | list | dict):
+        return value
+    return str(value)
 
 
 def audited_page(

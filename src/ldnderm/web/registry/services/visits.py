@@ -13,7 +13,8 @@ from django.db.models import F
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures import ScoreResult
-from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.audit.log import Action, Actor, unsaved
+from ldnderm.web.audit.models import AuditEvent
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
@@ -116,7 +117,14 @@ def update_assessment(
         name: getattr(row, name)
         for name in ("responses", "result", "total", "measure_version", "knowledge_version")
     }
-    return update_record(scope, assessment, changes, expected)
+
+    def shown(diff: dict[str, Any]) -> dict[str, Any]:
+        # Totals as numbers, as the rescore keeps them.
+        if "total" not in diff:
+            return diff
+        return {**diff, "total": [None if t is None else float(t) for t in diff["total"]]}
+
+    return update_record(scope, assessment, changes, expected, shown=shown)
 
 
 def delete_assessment(
@@ -127,6 +135,19 @@ def delete_assessment(
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _rescore_changes(
+    before: tuple[Any, str, str], old_total: Decimal | None, assessment: Assessment
+) -> dict[str, Any]:
+    after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+    names = ("result", "measure_version", "knowledge_version")
+    changes = {
+        n: [old, new] for n, old, new in zip(names, before, after, strict=True) if old != new
+    }
+    if old_total != assessment.total:
+        changes["total"] = [_num(old_total), _num(assessment.total)]
+    return changes
 
 
 SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
@@ -141,10 +162,12 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
     qs = Assessment.objects.select_related("visit").order_by("id")
     if measure_id:
         qs = qs.filter(measure_id=measure_id)
+    events: list[AuditEvent] = []
     with transaction.atomic():
         for assessment in qs.iterator(chunk_size=500):
             seen += 1
             before = (assessment.result, assessment.measure_version, assessment.knowledge_version)
+            old_total = assessment.total
             _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
             after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             if before != after:
@@ -161,12 +184,20 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
                 if not written:
                     continue
                 changed += 1
-                record(
-                    SYSTEM,
-                    Action.UPDATE,
-                    "assessment",
-                    assessment.pk,
-                    assessment.visit.patient_id,
-                    reason="rescore",
+                detail = {
+                    "reason": "rescore",
+                    "changes": _rescore_changes(before, old_total, assessment),
+                }
+                events.append(
+                    unsaved(
+                        SYSTEM,
+                        Action.UPDATE,
+                        "assessment",
+                        assessment.pk,
+                        assessment.visit.patient_id,
+                        detail,
+                    )
                 )
+        # Audited at the end, in one insert: the chain head is locked only from here on.
+        AuditEvent.objects.bulk_create(events, batch_size=500)
     return seen, changed
