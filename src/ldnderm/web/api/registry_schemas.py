@@ -10,7 +10,16 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from ldnderm.web.registry.inputs import Storable
+from ldnderm.web.registry.inputs import MAX_VERSION, Storable
+from ldnderm.web.registry.models import (
+    AdverseEvent,
+    Assessment,
+    DoseChange,
+    Patient,
+    TreatmentCourse,
+    Versioned,
+    Visit,
+)
 from ldnderm.web.registry.scoring import shown_result
 
 
@@ -34,6 +43,7 @@ class TokenOut(Schema):
 
 class PatientOut(Schema):
     id: int
+    version: int
     mrn: str
     given_name: str
     family_name: str
@@ -47,6 +57,7 @@ class PatientOut(Schema):
 
 class DoseOut(Schema):
     id: int
+    version: int
     changed_on: dt.date
     mg_per_day: Decimal
     formulation: str
@@ -65,6 +76,7 @@ class ScreeningOut(Schema):
 
 class CourseOut(Schema):
     id: int
+    version: int
     patient_id: int
     condition_id: str
     protocol_id: str
@@ -94,6 +106,7 @@ class PatientDetail(PatientOut):
 
 class AssessmentOut(Schema):
     id: int
+    version: int
     visit_id: int
     measure_id: str
     measure_version: str
@@ -111,6 +124,7 @@ class AssessmentOut(Schema):
 
 class VisitOut(Schema):
     id: int
+    version: int
     patient_id: int
     course_id: int | None
     visit_date: dt.date
@@ -124,6 +138,7 @@ class VisitOut(Schema):
 
 class AdverseEventOut(Schema):
     id: int
+    version: int
     patient_id: int
     course_id: int | None
     term: str
@@ -162,3 +177,18 @@ class AdverseEventPage(Schema):
 
 class ResponsesIn(StorableSchema):
     responses: Any
+    version: int | None = Field(None, ge=1, le=MAX_VERSION)
+
+
+def current_state(obj: Versioned) -> dict[str, Any]:
+    """A record as its GET answers it (the body of a 409 or 412: the state now)."""
+    schema: Any = {
+        Patient: PatientOut,
+        TreatmentCourse: CourseOut,
+        DoseChange: DoseOut,
+        Visit: VisitOut,
+        Assessment: AssessmentOut,
+        AdverseEvent: AdverseEventOut,
+    }[type(obj)]
+    state: dict[str, Any] = schema.from_orm(obj).model_dump(mode="json")
+    return state

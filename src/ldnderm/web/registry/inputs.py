@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -87,6 +87,22 @@ class _In(Storable):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+MAX_VERSION = 2**31 - 1
+
+
+class _Versioned(_In):
+    """A change to an existing record: ``version`` is the version it was made on (or send it
+    as the ``If-Match`` header); see ``ldnderm.web.registry.versions``."""
+
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_VERSION,
+        description='The record\'s version as read (or the If-Match header, "<version>"); '
+        "a stale one answers 409, none at all 428.",
+    )
+
+
 def _not_null(value: Any) -> Any:
     """A patch may leave a required column out, but not set it to null (the database would
     refuse the NULL: an IntegrityError, answered as a misleading 409)."""
@@ -104,7 +120,7 @@ class PatientIn(_In):
     notes: str = Field("", max_length=_TEXT)
 
 
-class PatientPatch(_In):
+class PatientPatch(_Versioned):
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
     birth_year: int | None = Field(None, ge=1900, le=2100)
@@ -149,7 +165,7 @@ class CourseIn(_In):
     )
 
 
-class CourseStopIn(_In):
+class CourseStopIn(_Versioned):
     stopped_on: ClinicalDate
     stop_reason: TreatmentCourse.StopReason
     stop_note: str = Field("", max_length=_TEXT)
@@ -162,6 +178,27 @@ class DoseIn(_In):
     note: str = Field("", max_length=200)
 
 
+class DosePatch(_Versioned):
+    changed_on: ClinicalDate | None = None
+    mg_per_day: Decimal | None = Field(None, ge=0, le=MAX_DAILY_MG, max_digits=5, decimal_places=2)
+    formulation: str | None = Field(None, max_length=80)
+    note: str | None = Field(None, max_length=200)
+
+    _required = field_validator("changed_on", "mg_per_day", "formulation", "note")(_not_null)
+
+
+class CoursePatch(_Versioned):
+    """A correction of a course's dates and stop details (the condition, protocol and screening
+    stay as started)."""
+
+    started_on: ClinicalDate | None = None
+    stopped_on: ClinicalDate | None = None
+    stop_reason: TreatmentCourse.StopReason | Literal[""] | None = None
+    stop_note: str | None = Field(None, max_length=_TEXT)
+
+    _required = field_validator("started_on", "stop_reason", "stop_note")(_not_null)
+
+
 class VisitIn(_In):
     """A visit and the measures taken at it: ``assessments`` maps measure id to raw responses."""
 
@@ -172,7 +209,7 @@ class VisitIn(_In):
     assessments: dict[str, Any] = Field(default_factory=dict, max_length=20)
 
 
-class VisitPatch(_In):
+class VisitPatch(_Versioned):
     visit_date: ClinicalDate | None = None
     notes: str | None = Field(None, max_length=_TEXT)
 
@@ -203,7 +240,7 @@ class AdverseEventIn(_In):
         return self
 
 
-class AdverseEventPatch(_In):
+class AdverseEventPatch(_Versioned):
     term: str | None = Field(None, min_length=1, max_length=120)
     grade: int | None = Field(None, ge=1, le=5)
     resolved_on: ClinicalDate | None = None

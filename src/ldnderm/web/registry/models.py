@@ -24,7 +24,17 @@ MAX_DAILY_MG = max_daily_mg()
 migration, which ``makemigrations --check`` in ``make test`` demands."""
 
 
-class Patient(models.Model):
+class Versioned(models.Model):
+    """A mutable record: ``version`` is raised by one on every change, so a change made on a
+    version read earlier can be refused as stale (``ldnderm.web.registry.versions``)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Patient(Versioned):
     """A person treated at one clinic. ``mrn`` is the clinic's own record number."""
 
     class Sex(models.TextChoices):
@@ -57,7 +67,7 @@ class Patient(models.Model):
         return self.clinic.demo
 
 
-class TreatmentCourse(models.Model):
+class TreatmentCourse(Versioned):
     """One course of naltrexone for one condition, from start to stop."""
 
     class StopReason(models.TextChoices):
@@ -118,7 +128,7 @@ class ScreeningSnapshot(models.Model):
         return f"screening of course {self.course_id}: {self.verdict}"
 
 
-class DoseChange(models.Model):
+class DoseChange(Versioned):
     """A dose in effect from ``changed_on`` until the next change (mg per day)."""
 
     course = models.ForeignKey(TreatmentCourse, on_delete=models.CASCADE, related_name="doses")
@@ -140,7 +150,7 @@ class DoseChange(models.Model):
         return f"{self.mg_per_day} mg/day from {self.changed_on}"
 
 
-class Visit(models.Model):
+class Visit(Versioned):
     """A clinic contact at which measures are taken."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="visits")
@@ -174,7 +184,7 @@ class ScoreTotalField(models.DecimalField):  # type: ignore[type-arg]
         return decimal.Context(prec=max(self.max_digits or 0, 40), Emax=decimal.MAX_EMAX)
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     """One outcome measure taken at a visit. ``responses`` holds the raw item answers so the
     score can be recomputed when the measure's version changes (``ldnderm registry rescore``);
     ``result`` is the :class:`ldnderm.measures.ScoreResult` as JSON and ``total`` its number."""
@@ -197,7 +207,7 @@ class Assessment(models.Model):
         return f"{self.measure_id} at visit {self.visit_id}"
 
 
-class AdverseEvent(models.Model):
+class AdverseEvent(Versioned):
     """An adverse event, graded 1 (mild) to 5 (death) as in CTCAE."""
 
     class Relatedness(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ldnderm.web.registry.views import courses, dashboard, patients, visits
+from ldnderm.web.registry.views import courses, dashboard, patients, records, visits
 
 app_name = "registry"
 
@@ -26,3 +26,4 @@ urlpatterns = [
     path("courses/<int:course_id>/order/", courses.course_order, name="course-order"),
     path("measures/<slug:measure_id>/form/", visits.measure_form, name="measure-form"),
 ]
+urlpatterns += records.urlpatterns()

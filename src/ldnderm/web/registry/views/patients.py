@@ -65,6 +65,8 @@ class TimelineEntry:
     title: str
     detail: str = ""
     items: tuple[Any, ...] = ()
+    record: str = ""
+    """The URL stem of the record (``/registry/visits/3/``) for its edit and delete links."""
 
 
 def _timeline(record: service.PatientRecord, names: dict[str, str]) -> list[TimelineEntry]:
@@ -82,11 +84,27 @@ def _timeline(record: service.PatientRecord, names: dict[str, str]) -> list[Time
             entries.append(TimelineEntry(d.changed_on, "dose", f"Dose {text}", d.formulation))
     for v in record.visits:
         entries.append(
-            TimelineEntry(v.visit_date, "visit", "Visit", v.notes, tuple(v.assessments.all()))
+            TimelineEntry(
+                v.visit_date,
+                "visit",
+                "Visit",
+                v.notes,
+                tuple(v.assessments.all()),
+                f"/registry/visits/{v.pk}/",
+            )
         )
     for e in record.adverse_events:
         title = f"Adverse event: {e.term} (grade {e.grade})"
-        entries.append(TimelineEntry(e.onset_on, "ae", title, e.get_relatedness_display()))
+        entries.append(
+            TimelineEntry(
+                e.onset_on,
+                "ae",
+                title,
+                e.get_relatedness_display(),
+                (),
+                f"/registry/adverse-events/{e.pk}/",
+            )
+        )
     entries.sort(key=lambda t: t.day, reverse=True)
     return entries
 
@@ -118,6 +136,7 @@ def patient_detail(request: HttpRequest, scope: Scope, patient_id: int) -> HttpR
         "timeline": _timeline(record, names),
         "charts": _charts(record),
         "can_prescribe": scope.can_prescribe,
+        "can_correct": scope.may_correct,
     }
     return render(request, "registry/patient_detail.html", context)
 
