@@ -28,10 +28,10 @@ from tests.web.registry.personas import Record, login
 pytestmark = [pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
 if connection.vendor == "sqlite":
-    # Shown in the run's summary: pytest-django's SQLite test database is an in-memory,
-    # shared-cache database, whose locking between threads is not the file's (writers see each
-    # other's uncommitted rows). The file database under load is tested in
-    # tests/web/test_database.py; make test runs these writers on PostgreSQL.
+    # Shown in the run's summary: pytest-django's SQLite test database lives in memory, with a
+    # cache shared by all threads, so these threads do not get a file database's locking (here
+    # they lose updates). Against a file database (DATABASES["default"]["TEST"]["NAME"] set to a
+    # file) all of them pass; make test runs them on PostgreSQL.
     pytestmark.append(
         pytest.mark.skip(
             reason="concurrent writers need PostgreSQL: the SQLite test database is in memory"
