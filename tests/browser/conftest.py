@@ -6,8 +6,10 @@ the reason printed; under ``CI=true`` a missing chromium is a failure, not a ski
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,3 +70,14 @@ def screenshot(page: Any, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def authenticator_code(secret: str, not_before_step: int = -1) -> str:
+    """What an authenticator app holding ``secret`` (base32, as the enrol page prints it) shows
+    now (RFC 6238: 30 s steps, 6 digits), or at the first step after ``not_before_step`` when the
+    current one was used already (django-otp accepts one step of drift)."""
+    from django_otp.oath import hotp
+
+    key = base64.b32decode(secret.replace(" ", ""))
+    step = max(int(time.time()) // 30, not_before_step + 1)
+    return f"{hotp(key, step, digits=6):06d}"

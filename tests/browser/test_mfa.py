@@ -5,30 +5,20 @@ and the Content-Security-Policy blocks nothing on the way."""
 
 from __future__ import annotations
 
-import base64
-import time
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
-from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
 from ldnderm.web.accounts.models import Clinic, User
 from ldnderm.web.registry.models import Patient
+from tests.browser.conftest import authenticator_code as _app_code
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long enough passphrase"
-
-
-def _app_code(secret: str, not_before_step: int = -1) -> str:
-    """What an authenticator app holding ``secret`` shows now (RFC 6238: 30 s steps, 6 digits),
-    or at the first step after ``not_before_step`` when the current one was used already."""
-    key = base64.b32decode(secret.replace(" ", ""))
-    step = max(int(time.time()) // 30, not_before_step + 1)
-    return f"{hotp(key, step, digits=6):06d}"
 
 
 def _log_in(page: Any, base: str) -> None:

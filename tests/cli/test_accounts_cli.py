@@ -46,7 +46,9 @@ def ldnderm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
 def westfield(ldnderm: Any) -> Clinic:
     done = ldnderm("clinic", "add", "westfield", "--name", "Westfield Dermatology")
     assert done.code == 0, done.stderr
-    assert done.stdout == "Clinic westfield created: Westfield Dermatology\n"
+    assert done.stdout == (
+        "Clinic westfield created: Westfield Dermatology (time zone Europe/London)\n"
+    )
     return Clinic.objects.get(slug="westfield")
 
 
@@ -68,6 +70,23 @@ class TestClinicAdd:
             westfield.pk,
         )
 
+    def test_it_takes_an_iana_time_zone_and_audits_it(self, ldnderm: Any) -> None:
+        done = ldnderm("clinic", "add", "tokyo", "--name", "Tokyo", "--time-zone", "Asia/Tokyo")
+        assert (done.code, done.stdout) == (
+            0,
+            "Clinic tokyo created: Tokyo (time zone Asia/Tokyo)\n",
+        )
+        assert Clinic.objects.get(slug="tokyo").time_zone == "Asia/Tokyo"
+        event = AuditEvent.objects.get(object_type="clinic")
+        assert event.detail == {"slug": "tokyo", "time_zone": "Asia/Tokyo"}
+
+    def test_without_a_time_zone_it_takes_the_configured_default(
+        self, ldnderm: Any, settings: Any
+    ) -> None:
+        settings.LDNDERM_DEFAULT_TIME_ZONE = "America/Chicago"
+        assert ldnderm("clinic", "add", "chi", "--name", "Chicago").code == 0
+        assert Clinic.objects.get(slug="chi").time_zone == "America/Chicago"
+
     @pytest.mark.parametrize(
         ("args", "message"),
         [
@@ -75,6 +94,11 @@ class TestClinicAdd:
             (["other", "--name", "Westfield Dermatology"], "ldnderm: name: a clinic named"),
             (["bad id", "--name", "X"], "ldnderm: id: 'bad id' is not a clinic id"),
             (["ok", "--name", " "], "ldnderm: name: must be 1 to 200 characters"),
+            (
+                ["ok", "--name", "OK", "--time-zone", "Mars/Olympus_Mons"],
+                "ldnderm: --time-zone: 'Mars/Olympus_Mons' is not an IANA time zone name",
+            ),
+            (["ok", "--name", "OK", "--time-zone", ""], "ldnderm: --time-zone: '' is not"),
         ],
     )
     def test_bad_input_exits_2_naming_the_field(

@@ -66,6 +66,13 @@ class TestScore:
         assert len(lines) == 1 and needle in lines[0]
         assert "Traceback" not in run.stderr
 
+    def test_a_count_above_the_bound_exits_2_naming_the_item(self) -> None:
+        stdin = '{"nodules": 1000000, "abscesses": 0, "draining_tunnels": 0}'
+        run = ldnderm("score", "ihs4", "-", stdin=stdin)
+        assert run.returncode == 2
+        expected = "ldnderm: nodules: 1000000 is out of range (allowed: an integer 0-1000)"
+        assert run.stderr.strip() == expected
+
     def test_an_unknown_measure_exits_2_and_suggests(self) -> None:
         run = ldnderm("score", "pasi75", "-", stdin="{}")
         assert run.returncode == 2

@@ -132,3 +132,29 @@ def test_compound_for_humans_lists_sources_and_whole_totals() -> None:
     assert done.returncode == 0, done.stderr
     assert "Total 1095 mg" in done.stdout and "Cote" in done.stdout
     assert "dispense in parts of at most 180 days' supply" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "field"),
+    [
+        (("plan", "--condition", "psoriasis", "--start", "9999-12-31"), None, "start"),
+        (("plan", "--condition", "psoriasis", "--start", "1849-01-01"), None, "start"),
+        (("screen", "-", "--as-of", "2101-01-01"), "{}", "--as-of"),
+        (("screen", "-"), '{"as_of": "1850-01-01"}', "as_of"),
+    ],
+)
+def test_a_date_outside_1900_2100_exits_2_naming_the_field(
+    args: tuple[str, ...], stdin: str | None, field: str
+) -> None:
+    done = run(*args, stdin=stdin)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"ldnderm: {field}: year ")
+    assert "is out of range (allowed: a date in the years 1900-2100)" in done.stderr
+
+
+def test_a_bundle_nested_100000_deep_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"resourceType": "Bundle", "entry": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    done = run("screen", str(path))
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"ldnderm: FILE: '{path}' is nested too deeply to read"

@@ -160,3 +160,10 @@ class TestClinicianReview:
         with pytest.raises(InvalidInput) as err:
             order("4.5", 30, form="capsule", concentration_mg_ml=Decimal(2))
         assert err.value.field == "concentration_mg_ml"
+
+
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1), date(2101, 1, 1)])
+def test_a_compounding_date_outside_1900_2100_is_refused_naming_it(day: date) -> None:
+    with pytest.raises(InvalidInput) as err:
+        dosing.compound(Decimal("4.5"), 30, compounded_on=day)
+    assert err.value.field == "compounded_on"

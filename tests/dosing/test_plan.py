@@ -7,6 +7,8 @@ from decimal import Decimal
 from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ldnderm import dosing
 from ldnderm.kernel.errors import InvalidInput, NotFound
@@ -165,3 +167,27 @@ def test_every_plan_of_50_mg_or_more_asks_for_baseline_and_periodic_liver_tests(
     assert p.target_mg >= 50
     assert "baseline" in p.labs and "periodically" in p.labs
     assert {"lee-elston-2019", "livertox"} <= {s.id for s in p.sources}
+
+
+class TestStartYears:
+    @pytest.mark.parametrize("start", [date(1899, 12, 31), date(2101, 1, 1), date(9999, 12, 30)])
+    def test_a_start_outside_1900_2100_is_refused_naming_it(self, start: date) -> None:
+        with pytest.raises(InvalidInput) as err:
+            dosing.plan("hailey-hailey-disease", start)
+        assert err.value.field == "start" and f"year {start.year}" in err.value.problem
+
+    def test_the_last_start_allowed_still_plans_every_visit(self) -> None:
+        plan = dosing.plan("hailey-hailey-disease", date(2100, 12, 31))
+        assert plan.visits[-1].date.year == 2101
+
+    @given(st.dates(), st.sampled_from(["hailey-hailey-disease", "psoriasis", "prurigo-nodularis"]))
+    def test_any_date_from_0001_to_9999_plans_or_names_the_start(
+        self, start: date, condition: str
+    ) -> None:
+        request = {"condition": condition, "start": start.isoformat()}
+        if 1900 <= start.year <= 2100:
+            assert dosing.plan_from_json(request).steps[0].start == start
+        else:
+            with pytest.raises(InvalidInput) as err:
+                dosing.plan_from_json(request)
+            assert err.value.field == "start"

@@ -121,6 +121,9 @@ class TestMissingAndInvalidInput:
             (lesions(0, 2.5, 0), "nodules"),
             (lesions(0, 0, False), "draining_tunnels"),
             (lesions(0, 0, 0) | {"an_count": 0}, "an_count"),
+            (lesions(1001, 0, 0), "abscesses"),
+            (lesions(0, 10**6, 0), "nodules"),
+            (lesions(0, 0, 1001), "draining_tunnels"),
         ],
     )
     def test_it_rejects_bad_values_naming_the_field(
@@ -129,6 +132,13 @@ class TestMissingAndInvalidInput:
         with pytest.raises(InvalidInput) as err:
             measures.compare("hs-lesions", lesions(3, 5, 2), answers)
         assert err.value.field == field
+
+
+def test_each_count_is_bounded_by_the_data_and_1000_is_accepted() -> None:
+    from ldnderm.measures.hs_lesions import KEYS
+
+    assert measures.get("hs-lesions").definition.maxima() == dict.fromkeys(KEYS, 1000)
+    assert measures.score("hs-lesions", lesions(1000, 1000, 1000)).total == 2000
 
 
 COUNT = st.integers(0, 40)

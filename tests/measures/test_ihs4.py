@@ -54,8 +54,8 @@ class TestWorkedExamples:
         assert str(result.percent_change) == "-55.00"
 
     def test_ihs4_55_is_decided_exactly_not_on_the_rounded_percentage(self) -> None:
-        result = measures.compare("ihs4", counts(9999, 0, 0), counts(4500, 0, 0))
-        assert str(result.percent_change) == "-55.00"  # 54.9955% rounded for display
+        result = measures.compare("ihs4", counts(999, 2, 2), counts(455, 0, 0))
+        assert str(result.percent_change) == "-55.00"  # 54.995% rounded for display
         assert result.responders == {"ihs4_55": False}
 
     def test_h10_a_50_percent_reduction_does_not(self) -> None:
@@ -107,8 +107,22 @@ class TestMissingAndInvalidInput:
             measures.score("ihs4", answers)
         assert err.value.field == field
 
-    def test_counts_have_no_upper_bound(self) -> None:
+    def test_each_count_takes_up_to_the_project_bound_of_1000(self) -> None:
         assert measures.score("ihs4", counts(250, 40, 30)).total == 250 + 80 + 120
+        assert measures.score("ihs4", counts(1000, 1000, 1000)).total == 7000
+
+    @pytest.mark.parametrize("key", ["nodules", "abscesses", "draining_tunnels"])
+    def test_a_count_above_the_bound_is_refused_naming_it(self, key: str) -> None:
+        with pytest.raises(InvalidInput) as err:
+            measures.score("ihs4", counts(0, 0, 0) | {key: 1_000_000})
+        assert err.value.field == key
+        assert err.value.allowed == "an integer 0-1000"
+
+    def test_the_bound_is_data_marked_as_a_project_decision(self) -> None:
+        definition = measures.get("ihs4").definition
+        assert definition.maxima() == dict.fromkeys(WEIGHT, 1000)
+        rule = next(r for r in definition.rules if r.id == "count_bound")
+        assert rule.status == "product_decision" and "not a clinical claim" in rule.text
 
 
 COUNT = st.integers(0, 60)
@@ -167,3 +181,15 @@ class TestProperties:
         assert result.responders["ihs4_55"] is (
             Fraction(before - after, before) >= Fraction(55, 100)
         )
+
+
+FULL = st.integers(0, 1000)
+
+
+@given(st.builds(counts, FULL, FULL, FULL), st.builds(counts, FULL, FULL, FULL))
+def test_every_count_in_range_scores_and_compares_without_raising(
+    baseline: dict[str, int], followup: dict[str, int]
+) -> None:
+    result = measures.compare("ihs4", baseline, followup)
+    assert result.baseline.total is not None and result.baseline.total <= 7000
+    assert result.evaluable == (result.baseline.total != 0)

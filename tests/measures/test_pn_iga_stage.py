@@ -22,7 +22,7 @@ class TestAnchorsSeenOnlyOnWeakSourcesAreNotApplied:
     seen only on the manufacturer's pages for doctors, a weak source, so under the source policy
     no count is graded until the instrument paper is read; the count itself is kept."""
 
-    @pytest.mark.parametrize("nodules", [0, 3, 5, 20, 100, 101, 10000])
+    @pytest.mark.parametrize("nodules", [0, 3, 5, 20, 100, 101, 1000])
     def test_no_count_is_graded_while_its_anchor_is_unverified(self, nodules: int) -> None:
         result = stage(nodules)
         assert not result.computable
@@ -80,7 +80,7 @@ class TestInput:
 
 
 class TestProperties:
-    @given(st.integers(min_value=0, max_value=10**6))
+    @given(st.integers(min_value=0, max_value=1000))
     def test_no_count_is_ever_graded_while_every_anchor_is_unverified(self, nodules: int) -> None:
         result = stage(nodules)
         assert (result.computable, result.total, result.band) == (False, None, None)

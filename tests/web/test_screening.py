@@ -150,6 +150,31 @@ class TestPage:
         text = client.post("/screening/", BASE | {"document": bundle}).content.decode()
         assert "naltrexone-hypersensitivity" in text
 
+    @pytest.mark.parametrize(
+        ("document", "error"),
+        [
+            ("[" * 100_000 + "]" * 100_000, "nested too deeply to read"),
+            ('{"age": ' + "9" * 5000 + "}", "holds a number too long to read"),
+            ('{"x[y": 1}', "x[y: unknown key"),
+        ],
+    )
+    def test_a_pasted_document_that_cannot_be_read_is_a_form_error(
+        self, client: Client, document: str, error: str
+    ) -> None:
+        response = client.post("/screening/", BASE | {"document": document})
+        assert response.status_code == 200
+        assert error in response.content.decode()
+
+    @pytest.mark.parametrize("field", ["as_of", "birth_date"])
+    def test_a_date_outside_1900_2100_is_an_error_on_its_field(
+        self, client: Client, field: str
+    ) -> None:
+        response = client.post("/screening/", COMPLETE | {field: "9999-12-31"})
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "year 9999 is out of range (allowed: a date in the years 1900-2100)" in text
+        assert "Verdict" not in text
+
     def test_nothing_is_stored(self, client: Client) -> None:
         from django.apps import apps
 

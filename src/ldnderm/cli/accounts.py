@@ -33,12 +33,17 @@ def register(app: typer.Typer) -> None:
 def clinic_add(
     clinic_id: str = typer.Argument(..., metavar="ID", help="Short id, e.g. westfield."),
     name: str = typer.Option(..., "--name", help="The clinic's full name."),
+    time_zone: str | None = typer.Option(
+        None,
+        "--time-zone",
+        help="IANA time zone, e.g. Europe/London (default LDNDERM_DEFAULT_TIME_ZONE).",
+    ),
 ) -> None:
-    """Create a clinic."""
+    """Create a clinic. Its time zone gives its "today" and the dates its pages show."""
     from ldnderm.web.accounts import commands
 
-    slug, full_name = commands.add_clinic(clinic_id, name)
-    typer.echo(f"Clinic {slug} created: {full_name}")
+    slug, full_name, zone = commands.add_clinic(clinic_id, name, time_zone)
+    typer.echo(f"Clinic {slug} created: {full_name} (time zone {zone})")
 
 
 def _password_from_stdin() -> str:

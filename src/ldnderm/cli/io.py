@@ -24,6 +24,10 @@ def read_json(source: str, field: str = "FILE") -> Any:
         raise InvalidInput(
             field, f"{source!r} is not valid JSON (line {exc.lineno}, column {exc.colno})"
         ) from exc
+    except RecursionError as exc:  # arrays or objects nested thousands deep
+        raise InvalidInput(field, f"{source!r} is nested too deeply to read") from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InvalidInput(field, f"{source!r} holds a number too long to read") from exc
 
 
 def _reject_constant(name: str) -> Any:

@@ -10,6 +10,8 @@ import json
 
 import typer
 
+from ldnderm.cli.errors import EXIT_INVALID
+
 registry_app = typer.Typer(help="The clinic registry.", no_args_is_help=True)
 
 
@@ -85,14 +87,24 @@ def rescore(
     measure: str = typer.Option("", "--measure", help="Only this measure id (default: all)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
-    """Recompute every stored assessment from its raw responses with the current measures."""
+    """Recompute every stored assessment from its raw responses with the current measures.
+
+    A row that cannot be scored (for example a count above the measure's bound, saved before
+    the bound existed) is reported with its id and reason and left unchanged; the others are
+    rescored all the same. The exit code is then 2.
+    """
     from ldnderm.web.registry import commands
 
-    seen, changed = commands.rescore(measure or None)
+    seen, changed, failed = commands.rescore(measure or None)
     if as_json:
-        typer.echo(json.dumps({"assessments": seen, "changed": changed}))
+        rows = [{"id": pk, "reason": reason} for pk, reason in failed]
+        typer.echo(json.dumps({"assessments": seen, "changed": changed, "failed": rows}))
     else:
-        typer.echo(f"rescored {seen} assessments; {changed} changed")
+        typer.echo(f"rescored {seen} assessments; {changed} changed; {len(failed)} failed")
+    for pk, reason in failed:
+        typer.echo(f"ldnderm: assessment {pk} cannot be scored: {reason}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_INVALID)
 
 
 def rescreen(

@@ -24,6 +24,7 @@ from ldnderm.dosing.plan import Plan, plan_from_json
 from ldnderm.kernel import readers as r
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.plausible import check_year
 from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import Source, cited
@@ -157,7 +158,7 @@ def _order(
     timing: str,
 ) -> CompoundingOrder:
     facts = compounding()
-    when = compounded_on or r.today()
+    when = check_year(compounded_on, "compounded_on") if compounded_on else r.today()
     days = sum(n for _, n in lines)
     total = sum((dose * n for dose, n in lines), Decimal(0))
     tablets = int((total / facts.tablet_strength_mg).to_integral_value(rounding=ROUND_CEILING))

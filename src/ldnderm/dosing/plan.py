@@ -12,6 +12,7 @@ defaults of the protocol file; ``measures_from`` says which.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -19,12 +20,15 @@ from typing import Any, Literal
 from pydantic import Field, field_serializer
 
 from ldnderm.dosing.data import ConditionDefault, Protocol, protocols
+from ldnderm.dosing.periop import HoldWindow, hold_windows
 from ldnderm.kernel import readers as r
 from ldnderm.kernel.errors import InvalidInput, KnowledgeDataError, NotFound
 from ldnderm.kernel.model import Frozen as _Frozen
+from ldnderm.kernel.plausible import check_year
 from ldnderm.kernel.sources import registry
 from ldnderm.kernel.version import knowledge_version
 from ldnderm.safety.data import Source, cited
+from ldnderm.safety.profile import Procedure
 
 MeasuresFrom = Literal["knowledge base", "dosing protocols"]
 
@@ -71,6 +75,9 @@ class Plan(_Frozen):
     sources: list[Source]
     knowledge_version: str
     warnings: list[str] = Field(default_factory=list)
+    holds: list[HoldWindow] = Field(
+        default_factory=list, description="Hold windows around planned operations."
+    )
 
     @field_serializer("target_mg")
     def _target(self, value: Decimal) -> float:
@@ -78,7 +85,11 @@ class Plan(_Frozen):
 
 
 def plan(
-    condition: str, start: date, protocol: str | None = None, target_mg: Decimal | None = None
+    condition: str,
+    start: date,
+    protocol: str | None = None,
+    target_mg: Decimal | None = None,
+    procedures: Iterable[Procedure] = (),
 ) -> Plan:
     """Dated titration steps and follow-up visits for ``condition`` starting on ``start``.
 
@@ -91,15 +102,19 @@ def plan(
     target_mg:
         The final daily dose in mg, within the protocol's range; default: the condition's
         literature target, else the protocol's default.
+    procedures:
+        Planned procedures (a screening fact); each expecting opioid analgesia puts a hold
+        window into the plan (:mod:`ldnderm.dosing.periop`).
 
     Raises
     ------
     NotFound
         Unknown condition or protocol.
     InvalidInput
-        No default protocol for the condition (none was found in the evidence), or a target
-        outside the protocol's range.
+        No default protocol for the condition (none was found in the evidence), a target
+        outside the protocol's range, or a start outside the years 1900-2100.
     """
+    check_year(start, "start")
     data = protocols()
     condition_id, measures, measures_from = _condition(condition)
     default = data.conditions.get(condition_id, ConditionDefault())
@@ -141,7 +156,19 @@ def plan(
             f"protocol, not its use in this condition; check the doses reported for it "
             f"(ldnderm evidence {condition_id})"
         )
+    holds = hold_windows(procedures, start)
+    for hold in holds:
+        when = f"{hold.procedure_on:%d %b %Y}"
+        if hold.hold_from is None:
+            warnings.append(f"Planned procedure on {when}: {hold.advice}")
+        else:
+            warnings.append(
+                f"Planned procedure on {when}: hold naltrexone from {hold.hold_from:%d %b %Y} "
+                f"({hold.days_before} days before). {hold.advice}"
+            )
+        ids += hold.sources
     return Plan(
+        holds=holds,
         warnings=warnings,
         condition=condition_id,
         protocol=proto.id,

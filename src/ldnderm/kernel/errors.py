@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+MAX_INDEX_DIGITS = 18
+
 
 class LdnDermError(Exception):
     """Base class of every error raised by the ldnderm domain."""
@@ -50,16 +52,35 @@ class InvalidInput(LdnDermError):
 
     @property
     def path(self) -> list[str | int]:
-        """The field as a list of keys and indexes, for HTTP ``loc`` arrays."""
+        """The field as a list of keys and indexes, for HTTP ``loc`` arrays.
+
+        ``days[2].am`` is ``["days", 2, "am"]``. Only a trailing ``[digits]`` is an index: any
+        other bracket belongs to the key, so a key such as ``x[y`` (JSON keys are arbitrary
+        text) stays ``"x[y"``."""
         parts: list[str | int] = []
-        for chunk in self.field.replace("]", "").split("."):
-            if not chunk:
-                continue
-            name, *indexes = chunk.split("[")
+        for chunk in self.field.split("."):
+            name, indexes = _split_indexes(chunk)
             if name:
                 parts.append(name)
-            parts.extend(int(i) for i in indexes)
+            parts.extend(indexes)
         return parts
+
+
+def _split_indexes(chunk: str) -> tuple[str, list[int]]:
+    """``"days[2][0]"`` -> ``("days", [2, 0])``; brackets that are not a trailing ``[digits]``
+    stay part of the name (linear in the length of ``chunk``)."""
+    indexes: list[int] = []
+    end = len(chunk)
+    while end and chunk[end - 1] == "]":
+        start = chunk.rfind("[", 0, end - 1)
+        digits = chunk[start + 1 : end - 1]
+        if start < 0 or len(digits) > MAX_INDEX_DIGITS:
+            break
+        if not (digits.isascii() and digits.isdigit()):
+            break
+        indexes.append(int(digits))
+        end = start
+    return chunk[:end], indexes[::-1]
 
 
 class NotFound(LdnDermError):

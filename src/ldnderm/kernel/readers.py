@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.plausible import check_year
 
 MISSING: Any = object()
 """Sentinel for an absent key (a JSON ``null`` reads the same: unanswered)."""
@@ -120,15 +121,16 @@ def join(prefix: str, key: str | int) -> str:
     return _join(prefix, key)
 
 
-def counts(responses: Any, keys: Collection[str]) -> dict[str, int | None]:
-    """A document of non-negative integer counts (lesions, nodules...) with exactly ``keys``
-    allowed; a missing or null count maps to ``None`` (the caller decides what that means)."""
+def counts(responses: Any, bounds: Mapping[str, int | None]) -> dict[str, int | None]:
+    """A document of non-negative integer counts (lesions, nodules...) keyed exactly by
+    ``bounds``, each at most its bound (``None``: no upper bound); a missing or null count maps
+    to ``None`` (the caller decides what that means)."""
     data = as_object(responses)
-    reject_unknown(data, keys)
+    reject_unknown(data, bounds)
     result: dict[str, int | None] = {}
-    for key in keys:
+    for key, high in bounds.items():
         value = get(data, key)
-        result[key] = None if value is MISSING else integer(value, key, 0)
+        result[key] = None if value is MISSING else integer(value, key, 0, high)
     return result
 
 
@@ -141,15 +143,17 @@ def today() -> date:
 
 
 def date_value(value: Any, field: str) -> date:
-    """An ISO date string ``YYYY-MM-DD`` (a :class:`date` passes through)."""
+    """An ISO date string ``YYYY-MM-DD`` (a :class:`date` passes through) in the years
+    1900-2100 (:func:`ldnderm.kernel.plausible.check_year`)."""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return check_year(value, field)
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         raise InvalidInput(field, f"expected a date, got {_show(value)}", "YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput(field, f"{value!r} is not a calendar date", "YYYY-MM-DD") from exc
+    return check_year(parsed, field)
 
 
 def boolean(value: Any, field: str) -> bool:

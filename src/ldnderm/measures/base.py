@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
@@ -174,15 +175,18 @@ class Measure(ABC):
 
 
 def percent_change(baseline: Number, followup: Number) -> Decimal | None:
-    """``(followup - baseline) / baseline * 100`` exactly, rounded to 2 places for display;
-    ``None`` when the baseline is 0 (undefined, never reported as 0% or 100%)."""
+    """``(followup - baseline) / baseline * 100`` exactly, rounded half-even to 2 places for
+    display; ``None`` when the baseline is 0 (undefined, never reported as 0% or 100%).
+
+    The quotient is a :class:`~fractions.Fraction`, so no decimal context (its precision or
+    exponent limits) can round it or raise, whatever the size of the totals."""
     if baseline == 0:
         return None
-    exact = (Decimal(followup) - Decimal(baseline)) * 100 / Decimal(baseline)
-    return exact.quantize(Decimal("0.01"))
+    hundredths = round((Fraction(followup) - Fraction(baseline)) * 10_000 / Fraction(baseline))
+    return Decimal(f"{hundredths}E-2")  # exact: a string is never rounded to a context
 
 
 def reduction_at_least(baseline: Number, followup: Number, percent: Decimal | int) -> bool:
     """True when the follow-up is at least ``percent`` % below a positive baseline, decided in
     exact arithmetic: ``(baseline - followup) * 100 >= percent * baseline``."""
-    return (Decimal(baseline) - Decimal(followup)) * 100 >= Decimal(percent) * Decimal(baseline)
+    return (Fraction(baseline) - Fraction(followup)) * 100 >= Fraction(percent) * Fraction(baseline)

@@ -1,8 +1,9 @@
 """Hidradenitis suppurativa lesion counts for HiSCR and flare (compare only; Kimball et al. 2016).
 
 Input: ``{"abscesses", "nodules", "draining_tunnels"}``, counts of abscesses, inflammatory
-nodules and draining tunnels (fistulae) at the visit, each a non-negative integer with no upper
-bound. Unknown keys, non-integers, booleans and negative counts are invalid input naming the key.
+nodules and draining tunnels (fistulae) at the visit, each an integer 0-1,000 (the ``maximum``
+of each item in the data, a project bound: no maximum is published). Unknown keys, non-integers,
+booleans, negative counts and counts above the bound are invalid input naming the key.
 A missing or ``null`` count makes the assessment not computable (never imputed).
 
 This is a responder measure (``scorable`` is false: it has no published score or band of its
@@ -42,7 +43,7 @@ class HsLesions(Measure):
     scorable: ClassVar[bool] = False
 
     def score(self, responses: Any) -> ScoreResult:
-        counts = read(responses)
+        counts = readers.counts(responses, self.definition.maxima())
         missing = [key for key, count in counts.items() if count is None]
         details: dict[str, Any] = dict(counts)
         if missing:
@@ -99,8 +100,3 @@ def is_flare(baseline: int, followup: int, percent: Decimal, absolute: Decimal) 
     ``followup - baseline >= absolute``."""
     increase = followup - baseline
     return increase * 100 >= percent * baseline and increase >= absolute
-
-
-def read(responses: Any) -> dict[str, int | None]:
-    """Validate an HS lesion-count document; a missing count maps to ``None``."""
-    return readers.counts(responses, KEYS)

@@ -1,9 +1,10 @@
 """International Hidradenitis Suppurativa Severity Score System (IHS4; Zouboulis et al. 2017).
 
 Input: ``{"nodules", "abscesses", "draining_tunnels"}``, each a count of inflammatory nodules,
-abscesses and draining tunnels (fistulae, sinuses) at the visit: a non-negative integer with no
-upper bound. Unknown keys, non-integers, booleans and negative counts are invalid input naming
-the key. A missing or ``null`` count makes the IHS4 not computable (no source defines a
+abscesses and draining tunnels (fistulae, sinuses) at the visit: an integer 0-1,000 (the
+``maximum`` of each item in the data, a project bound: no maximum is published). Unknown keys,
+non-integers, booleans, negative counts and counts above the bound are invalid input naming the
+key. A missing or ``null`` count makes the IHS4 not computable (no source defines a
 missing-count rule; a count is never imputed).
 
 Score = nodules + 2 x abscesses + 4 x draining tunnels (an integer, 0 or more). Bands: ``mild``
@@ -29,7 +30,7 @@ class Ihs4(Measure):
     comparable: ClassVar[bool] = True
 
     def score(self, responses: Any) -> ScoreResult:
-        counts = read(responses)
+        counts = readers.counts(responses, self.definition.maxima())
         missing = [key for key, count in counts.items() if count is None]
         details: dict[str, Any] = {"counts": counts, "missing": missing}
         if missing:
@@ -57,8 +58,3 @@ class Ihs4(Measure):
         return self.comparison(
             before, after, {"ihs4_55": reduction_at_least(before.total, after.total, cut)}
         )
-
-
-def read(responses: Any) -> dict[str, int | None]:
-    """Validate an IHS4 document; a missing count maps to ``None``."""
-    return readers.counts(responses, WEIGHTS)

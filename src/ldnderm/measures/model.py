@@ -77,13 +77,136 @@ class Banding(_Frozen):
         return chosen
 
 
+class Choice(_Frozen):
+    """One answer an item takes as a word (``not_relevant``, ``positive``) or as a labelled
+    number. ``label`` is what a form shows; without one the form shows the value itself."""
+
+    value: int | str
+    label: str | None = None
+
+
+class Answer(_Frozen):
+    """How one item, or one part of a composite item, is answered.
+
+    - ``int``: a whole number from ``min`` to ``max`` (no ``max``: an open count) in steps of
+      ``step``; ``choices`` are extra word answers besides the numbers (DLQI "not relevant"),
+      ``anchors`` label numbers of the scale (the itch NRS's 0 and 10).
+    - ``decimal``: a number from ``min`` to ``max`` in steps of ``step``.
+    - ``choice``: exactly one of ``choices``.
+    - ``sites``: any set of distinct ``choices`` (codes), posted as a list.
+    - ``group``: a composite item whose ``parts`` are answered each on its own (a PASI region).
+
+    Any label shown (of a choice or an anchor) must come from the definition:
+    ``labels_rule`` names the rule that carries them, and an ``unverified`` rule carries none.
+    """
+
+    type: Literal["int", "decimal", "choice", "sites", "group"]
+    min: Decimal | None = None
+    max: Decimal | None = None
+    step: Decimal | None = Field(None, gt=0)
+    choices: list[Choice] = Field(default_factory=list)
+    anchors: dict[int, str] = Field(default_factory=dict)
+    labels_rule: str | None = None
+    parts: dict[str, Answer] = Field(default_factory=dict)
+
+    @field_serializer("min", "max", "step")
+    def _bound(self, value: Decimal | None) -> int | float | None:
+        """Bounds serialise as JSON numbers (0, 3, 0.5) in every dump mode."""
+        if value is None:
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Answer:
+        numeric = self.type in ("int", "decimal")
+        if numeric and self.min is None:
+            raise ValueError(f"a {self.type} answer needs min")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        if self.type in ("choice", "sites") and not self.choices:
+            raise ValueError(f"a {self.type} answer needs choices")
+        if (self.type == "group") != bool(self.parts):
+            raise ValueError("parts belong to, and only to, a group answer")
+        values = [c.value for c in self.choices]
+        if len(set(values)) != len(values):
+            raise ValueError(f"choices repeat a value: {values}")
+        if numeric and any(not isinstance(v, str) for v in values):
+            raise ValueError("the extra choices of a number answer are words")
+        outside = [a for a in self.anchors if not self.admits(a)]
+        if outside or (self.anchors and not numeric):
+            raise ValueError(f"anchors outside the scale: {outside or list(self.anchors)}")
+        if self.labels() and self.labels_rule is None:
+            raise ValueError("labels need a labels_rule naming the rule that carries them")
+        return self
+
+    def admits(self, number: int) -> bool:
+        """Whether a number lies on this answer's scale."""
+        low = self.min if self.min is not None else Decimal(number)
+        high = self.max if self.max is not None else Decimal(number)
+        return low <= number <= high
+
+    def labels(self) -> list[str]:
+        """Every label this answer shows, of choices and anchors."""
+        shown = [c.label for c in self.choices if c.label is not None]
+        return shown + list(self.anchors.values())
+
+    def label_rules(self) -> list[str]:
+        """The rule ids this answer and its parts cite for their labels."""
+        own = [self.labels_rule] if self.labels_rule else []
+        return own + [r for part in self.parts.values() for r in part.label_rules()]
+
+
 class ItemDef(_Frozen):
     """One input key of a measure. ``topic`` paraphrases what the item is about; it is never the
-    licensed item wording."""
+    licensed item wording.
+
+    ``maximum`` is the largest value a count item takes, when the instrument publishes none but
+    a bound is needed (every score must stay exactly computable and storable); ``maximum_rule``
+    names the rule of the definition that says where the bound comes from (a published maximum,
+    or a project bound marked ``product_decision``).
+
+    ``answer`` says structurally which answers the item takes (forms are built from it; its
+    ``max`` equals ``maximum`` where both are set); ``allowed`` says the same in words for error
+    messages."""
 
     key: str
     topic: str
     allowed: str
+    maximum: int | None = Field(None, ge=0)
+    maximum_rule: str | None = None
+    answer: Answer
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Where the answer sits in the responses document (``disability.sleep``)."""
+        return tuple(self.key.split("."))
+
+
+class DiarySession(_Frozen):
+    """One recording of a diary day (the morning or evening record)."""
+
+    key: str
+    label: str
+
+
+class DiaryMode(_Frozen):
+    """One way of keeping the diary: once daily (no sessions) or in named sessions. ``rule`` is
+    the scoring rule of that mode; a mode whose rule is ``unverified`` is never offered."""
+
+    id: str
+    label: str
+    rule: str
+    sessions: list[DiarySession] = Field(default_factory=list)
+    items: list[str] = Field(description="Keys of the items recorded per day or session.")
+
+
+class Diary(_Frozen):
+    """A measure recorded as a diary of ``days`` consecutive days (UAS7): the responses are
+    ``{"days": [...]}``, one entry per day."""
+
+    days: int = Field(ge=1)
+    parts: list[str] = Field(description="What each day or session records (wheals, itch).")
+    modes: list[DiaryMode]
 
 
 class Threshold(_Frozen):
@@ -126,6 +249,8 @@ class MeasureDefinition(_Frozen):
     show_item_wording: bool = False
     citations: list[Citation]
     items: list[ItemDef]
+    number_items: bool = Field(False, description="Forms number the items (DLQI question 1...).")
+    diary: Diary | None = None
     rules: list[Rule] = Field(default_factory=list)
     bandings: list[Banding] = Field(default_factory=list)
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
@@ -141,6 +266,43 @@ class MeasureDefinition(_Frozen):
             raise ValueError(f"{self.id}: sources not among its citations: {missing}")
         return self
 
+    @model_validator(mode="after")
+    def _bounds_have_rules(self) -> MeasureDefinition:
+        rules = {r.id for r in self.rules}
+        for item in self.items:
+            if (item.maximum is None) != (item.maximum_rule is None):
+                raise ValueError(f"{self.id}: item {item.key} needs maximum and maximum_rule")
+            if item.maximum_rule is not None and item.maximum_rule not in rules:
+                raise ValueError(
+                    f"{self.id}: item {item.key}: maximum_rule {item.maximum_rule} is not a rule"
+                )
+            if item.maximum is not None and item.answer.max != item.maximum:
+                raise ValueError(f"{self.id}: item {item.key}: answer max is not its maximum")
+        return self
+
+    @model_validator(mode="after")
+    def _entry_rules_exist(self) -> MeasureDefinition:
+        rules = {r.id: r for r in self.rules}
+        labelled = [r for item in self.items for r in item.answer.label_rules()]
+        modes = [mode.rule for mode in self.diary.modes] if self.diary else []
+        missing = sorted(set(labelled + modes) - set(rules))
+        if missing:
+            raise ValueError(f"{self.id}: answers cite rules it does not have: {missing}")
+        unverified = sorted({r for r in labelled if rules[r].status == "unverified"})
+        if unverified:
+            raise ValueError(f"{self.id}: labels may not come from unverified rules {unverified}")
+        if self.diary:
+            keys = {item.key for item in self.items}
+            for mode in self.diary.modes:
+                unknown = sorted(set(mode.items) - keys)
+                if unknown:
+                    raise ValueError(f"{self.id}: diary mode {mode.id} names no items {unknown}")
+        return self
+
+    def diary_modes(self) -> list[DiaryMode]:
+        """The diary modes a form may offer: those whose scoring rule is not unverified."""
+        return [m for m in self.diary.modes if self.usable(m.rule)] if self.diary else []
+
     def usable(self, rule_id: str) -> bool:
         """Whether the rule may drive a computed result: an ``unverified`` rule never does."""
         return next(r for r in self.rules if r.id == rule_id).status != "unverified"
@@ -153,6 +315,10 @@ class MeasureDefinition(_Frozen):
 
     def threshold(self, key: str) -> Decimal:
         return self.thresholds[key].value
+
+    def maxima(self) -> dict[str, int | None]:
+        """Each item key with its ``maximum`` (``None``: no bound), in the definition's order."""
+        return {item.key: item.maximum for item in self.items}
 
 
 def _plain_number(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """IGA PN-Stage: Investigator's Global Assessment of prurigo nodularis, stage (Zeidler 2021).
 
-Input: ``{"nodules": n}``, the clinician's count of prurigo nodules, a non-negative integer. A
-missing or null count is not computable.
+Input: ``{"nodules": n}``, the clinician's count of prurigo nodules, an integer 0-1,000 (the
+item's ``maximum`` in the data, a project bound: no maximum is published). A missing or null
+count is not computable.
 
 The scale runs 0 (clear) to 4 (severe). A grade is reported only where its nodule anchor rule in
 the data is not ``unverified``; today every anchor was seen only on the manufacturer's pages for
@@ -49,7 +50,7 @@ class PnIgaStage(Measure):
         value = readers.get(data, "nodules")
         if value is readers.MISSING:
             return self.not_computable("nodules not recorded")
-        nodules = readers.integer(value, "nodules", 0)
+        nodules = readers.integer(value, "nodules", 0, self.definition.maxima()["nodules"])
         band = self.definition.banding().band_of(nodules)
         details: dict[str, Any] = {"nodules": nodules}
         if band.code == NOT_VERIFIED:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import dj_database_url
-
+from ldnderm.web import database
 from ldnderm.web.config import from_env
 
 CONFIG = from_env()
@@ -78,16 +77,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several server processes share the file: readers never block the writer (WAL), a write
-    # transaction takes the lock when it begins instead of failing when it upgrades, and a
-    # writer waits its turn for up to 20 s.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+# SQLite: WAL, a busy timeout and IMMEDIATE write transactions (ldnderm.web.database).
+DATABASES = {"default": database.from_url(CONFIG.database_url)}
 
 # One cache shared by every server process: Redis when REDIS_URL is set (Django's RedisCache,
 # which needs the redis package), else a table in the database (created by the core app's
@@ -140,6 +131,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "ldnderm.web.core.proxy.client_ip"
 # The page gets the lockout template, the API (token endpoint) JSON; both 429 + Retry-After.
 AXES_LOCKOUT_CALLABLE = "ldnderm.web.accounts.lockout.lockout_response"
+# The username axes stores is kept within its column (ldnderm.web.accounts.login_forms).
+AXES_USERNAME_CALLABLE = "ldnderm.web.accounts.login_forms.axes_username"
 
 # Email: the console (printed, nothing sent) unless LDNDERM_EMAIL_HOST names an SMTP server.
 EMAIL_BACKEND = (

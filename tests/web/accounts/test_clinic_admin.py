@@ -7,7 +7,10 @@ clinic B's users, other roles get 403 and anonymous callers are sent to the log-
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
+from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
@@ -15,8 +18,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from ldnderm.web.accounts.models import ApiToken, User
+from ldnderm.kernel.errors import InvalidInput
+from ldnderm.web.accounts import services
+from ldnderm.web.accounts.models import ApiToken, Clinic, User
 from ldnderm.web.audit.models import AuditEvent
+from ldnderm.web.mfa import session as mfa_session
 from tests.web.registry.personas import PASSWORD, login
 
 pytestmark = pytest.mark.db
@@ -38,11 +44,14 @@ def _clinic_routes() -> list[str]:
 
 ROUTES = _clinic_routes()
 BY_ID = [r for r in ROUTES if "{user_id}" in r]
-BODIES = {"/clinic/users/{user_id}/role/": {"role": "researcher"}}
+BODIES = {
+    "/clinic/users/{user_id}/role/": {"role": "researcher"},
+    "/clinic/time-zone/": {"time_zone": "Asia/Tokyo"},
+}
 
 
 def test_the_enumeration_sees_every_action() -> None:
-    assert len(ROUTES) == 7 and len(BY_ID) == 5
+    assert len(ROUTES) == 8 and len(BY_ID) == 5
 
 
 @pytest.mark.parametrize("route", BY_ID)
@@ -73,6 +82,8 @@ def test_other_roles_get_403_and_anonymous_callers_the_log_in(
     anonymous = Client().post(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
     assert User.objects.get(pk=ada.pk).is_active
+    assert ada.clinic is not None
+    assert Clinic.objects.get(pk=ada.clinic.pk).time_zone == "Europe/London"
 
 
 @pytest.mark.parametrize("route", BY_ID)
@@ -113,6 +124,20 @@ class TestTheUserList:
 
 
 class TestInvite:
+    @pytest.mark.parametrize("mfa", [True, False])
+    def test_the_page_says_how_long_the_link_lasts_and_whether_mfa_follows(
+        self, ada: User, settings: Any, mfa: bool
+    ) -> None:
+        settings.LDNDERM_REQUIRE_MFA = mfa
+        settings.PASSWORD_RESET_TIMEOUT = 72 * 3600
+        client = login(ada)
+        session = client.session
+        session[mfa_session.KEY] = mfa_session.VERIFIED  # ada passed her own second factor
+        session.save()
+        page = " ".join(client.get("/clinic/users/invite/").content.decode().split())
+        assert "The link works once and expires after 72 hours." in page
+        assert ("At their first log-in they set up an authenticator app" in page) is mfa
+
     def test_an_invite_creates_the_user_and_mails_a_link(self, ada: User) -> None:
         response = login(ada).post(
             "/clinic/users/invite/",
@@ -213,3 +238,58 @@ class TestChanges:
         login(ada).post(f"/clinic/users/{alice.pk}/deactivate/")
         response = login(ada).post(f"/clinic/users/{alice.pk}/send-link/", follow=True)
         assert "is deactivated" in response.content.decode() and len(mail.outbox) == 1
+
+
+class TestTheClinicsTimeZone:
+    def test_the_users_page_shows_the_zone_and_the_clinics_today(self, ada: User) -> None:
+        text = login(ada).get("/clinic/users/").content.decode()
+        assert "Time zone Europe/London" in text and 'href="/clinic/time-zone/"' in text
+
+    def test_the_admin_sees_and_changes_their_own_clinics_zone_audited(
+        self, ada: User, clinic_a: Clinic, clinic_b: Clinic
+    ) -> None:
+        client = login(ada)
+        page = client.get("/clinic/time-zone/")
+        assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+        assert '<strong id="current-time-zone">Europe/London</strong>' in page.content.decode()
+        read = AuditEvent.objects.get(user_id=ada.pk, action="read", object_type="clinic")
+        assert read.object_id == str(clinic_a.pk)
+
+        done = client.post("/clinic/time-zone/", {"time_zone": "America/New_York"}, follow=True)
+        assert "The clinic&#x27;s time zone is now America/New_York." in done.content.decode()
+        assert Clinic.objects.get(pk=clinic_a.pk).time_zone == "America/New_York"
+        assert Clinic.objects.get(pk=clinic_b.pk).time_zone == "Europe/London"
+        event = AuditEvent.objects.get(user_id=ada.pk, action="update", object_type="clinic")
+        assert (event.clinic_id, event.object_id) == (clinic_a.pk, str(clinic_a.pk))
+        assert event.detail == {"time_zone": ["Europe/London", "America/New_York"]}
+
+    @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "../etc/passwd"])
+    def test_a_zone_that_is_not_iana_is_a_form_error_and_changes_nothing(
+        self, ada: User, clinic_a: Clinic, zone: str
+    ) -> None:
+        response = login(ada).post("/clinic/time-zone/", {"time_zone": zone})
+        assert response.status_code == 200
+        assert 'id="time_zone-error"' in response.content.decode()
+        assert Clinic.objects.get(pk=clinic_a.pk).time_zone == "Europe/London"
+        assert not AuditEvent.objects.filter(action="update", object_type="clinic").exists()
+
+    def test_the_dates_shown_follow_the_new_zone(self, ada: User, clinic_a: Clinic) -> None:
+        """At 15:30 UTC on 31 March it is already 1 April in Tokyo and still 31 March in London."""
+        late = dt.datetime(2026, 3, 31, 15, 30, tzinfo=dt.UTC)
+        with mock.patch("django.utils.timezone.now", return_value=late):
+            client = login(ada)
+            before = client.get("/clinic/time-zone/").content.decode()
+            assert '<strong id="clinic-today">31 Mar 2026</strong>' in before
+            client.post("/clinic/time-zone/", {"time_zone": "Asia/Tokyo"})
+            assert '<strong id="clinic-today">1 Apr 2026</strong>' in (
+                client.get("/clinic/time-zone/").content.decode()
+            )
+
+    def test_the_service_refuses_a_bad_zone_and_records_no_change_for_the_same_zone(
+        self, clinic_a: Clinic
+    ) -> None:
+        with pytest.raises(InvalidInput) as refused:
+            services.set_time_zone(services.CLI_ACTOR, clinic_a, "Nowhere/Land")
+        assert refused.value.field == "time_zone"
+        services.set_time_zone(services.CLI_ACTOR, clinic_a, "Europe/London")
+        assert not AuditEvent.objects.filter(action="update", object_type="clinic").exists()

@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from ldnderm.interop.cdshooks import auth
+from ldnderm.web.cds import service_date
+from tests.interop.cdshooks import fixtures as f
 from tests.interop.cdshooks import keys as k
+
+NOON_ON_TODAY = dt.datetime.combine(f.TODAY, dt.time(12), tzinfo=dt.UTC)
+"""Noon UTC on the fixtures' TODAY: that date in every clinic zone from UTC-11 to UTC+11."""
+
+
+def freeze_hook_clock(
+    monkeypatch: pytest.MonkeyPatch, instant: dt.datetime = NOON_ON_TODAY
+) -> None:
+    """Make hook calls answer as if it were ``instant`` (the JWT checks keep the real clock)."""
+    monkeypatch.setattr(service_date, "now", lambda: instant)
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from tests.interop.cdshooks import fixtures as f
 from tests.interop.cdshooks import keys as k
 from tests.interop.cdshooks.stub_fhir import StubFhir, serve
 from tests.interop.cdshooks.test_fetch import request_for, routes
+from tests.web.cds.conftest import freeze_hook_clock
 
 pytestmark = pytest.mark.db  # the replay store is a table: rerun on PostgreSQL too
 
@@ -33,7 +34,7 @@ DISCOVERY = "/cds-services"
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **kw: f.TODAY)
+    freeze_hook_clock(monkeypatch)
 
 
 @pytest.fixture

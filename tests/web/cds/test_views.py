@@ -11,6 +11,7 @@ from django.test import Client
 from ldnderm.interop import cdshooks
 from tests.interop.cdshooks import fixtures as f
 from tests.interop.cdshooks import keys as k
+from tests.web.cds.conftest import freeze_hook_clock
 
 BASE = "http://testserver"
 SELECT = "/cds-services/naltrexone-order-select"
@@ -29,7 +30,7 @@ def post(client: Client, path: str, body: Any, token: Any = AUTO) -> Any:
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **kw: f.TODAY)
+    freeze_hook_clock(monkeypatch)
 
 
 class TestDiscovery:

@@ -16,7 +16,6 @@ from ldnderm.web.core.templatetags.clinical_text import (
     mg,
     protocol_name,
 )
-from ldnderm.web.registry.templatetags.registry_tags import answer_label
 
 
 @pytest.mark.parametrize(
@@ -49,8 +48,3 @@ def test_dates_read_day_month_year() -> None:
     with timezone.override("Europe/Berlin"):
         assert day(late) == "4 Feb 2026"  # already the next day at the clinic
     assert day("soon") == "soon" and day(None) == ""
-
-
-def test_answer_codes_are_words() -> None:
-    assert answer_label("not_relevant") == "not relevant"
-    assert answer_label("3") == "3"

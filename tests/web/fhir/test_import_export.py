@@ -241,3 +241,43 @@ def _tx(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
 def _counts() -> tuple[int, ...]:
     models = (Patient, TreatmentCourse, DoseChange, Visit, Assessment, AdverseEvent)
     return tuple(m.objects.count() for m in models)
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(
+    ("resource_type", "element", "value", "field"),
+    [
+        ("Observation", "effectiveDateTime", "1849-05-01", "resource.effectiveDateTime"),
+        ("AdverseEvent", "date", "2101-01-08", "resource.date"),
+        ("Patient", "birthDate", "1850-02-03", "resource.birthDate"),
+        ("MedicationStatement", "effectivePeriod", {"start": "0001-01-05"}, "effectivePeriod"),
+    ],
+)
+def test_a_date_outside_1900_2100_imports_nothing_and_names_the_element(
+    clinics: tuple[Clinic, Clinic], resource_type: str, element: str, value: Any, field: str
+) -> None:
+    bundle = export_patient(make_patient(clinics[0]), ACTOR)
+    target = next(r for r in resources(bundle) if r["resourceType"] == resource_type)
+    target[element] = value
+    with pytest.raises(InvalidInput, match="is out of range") as err:
+        import_bundle(clinics[1], bundle, ACTOR)
+    assert field in err.value.field and "years 1900-2100" in str(err.value.allowed)
+    assert not Patient.objects.filter(clinic=clinics[1]).exists()
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("value", [1e30, 0])
+def test_a_dose_that_gives_no_daily_dose_imports_nothing_and_names_the_dosage(
+    clinics: tuple[Clinic, Clinic], value: float
+) -> None:
+    bundle = export_patient(make_patient(clinics[0]), ACTOR)
+    statement = next(r for r in resources(bundle) if r["resourceType"] == "MedicationStatement")
+    dosage = statement["dosage"][0]
+    if value:
+        dosage["doseAndRate"][0]["doseQuantity"]["value"] = value
+    else:
+        dosage.setdefault("timing", {}).setdefault("repeat", {})["period"] = 0
+    with pytest.raises(InvalidInput, match="give no daily dose") as err:
+        import_bundle(clinics[1], bundle, ACTOR)
+    assert err.value.field.endswith("resource.dosage")
+    assert not Patient.objects.filter(clinic=clinics[1]).exists()

@@ -102,6 +102,21 @@ class TestEnrolment:
         response = password_login("alice").get(ENROL + "?next=/registry/")
         assert response["Location"] == f"{VERIFY}?next=%2Fregistry%2F"
 
+    def test_while_the_log_in_waits_for_enrolment_the_menu_offers_only_log_out(
+        self, require_mfa: None, alice: User
+    ) -> None:
+        page = password_login("alice").get(ENROL).content.decode()
+        assert 'href="/registry/patients/"' not in page and 'href="/conditions/"' not in page
+        assert ">Log out</button>" in page
+
+    def test_an_exempt_user_enrolling_by_choice_keeps_the_menu(
+        self, require_mfa: None, rita: User
+    ) -> None:
+        page = password_login("rita").get(ENROL).content.decode()
+        # a researcher's menu has the dashboard, never the patient list
+        assert 'href="/registry/"' in page and 'href="/conditions/"' in page
+        assert 'href="/registry/patients/"' not in page
+
     def test_enrolment_needs_a_log_in(self, db: None) -> None:
         assert Client().get(ENROL)["Location"].startswith("/accounts/login/")
 
@@ -120,6 +135,14 @@ class TestVerification:
         assert "Ownpatient" in client.get(PATIENTS).content.decode()
         event = AuditEvent.objects.filter(action="login", object_type="mfa").get()
         assert event.detail == {"factor": "totp"}
+
+    def test_while_the_log_in_waits_for_a_code_the_menu_offers_only_log_out(
+        self, require_mfa: None, alice: User, clock: Clock
+    ) -> None:
+        enrolled(alice, clock)
+        page = password_login("alice").get(VERIFY).content.decode()
+        assert 'href="/registry/patients/"' not in page and 'href="/conditions/"' not in page
+        assert ">Log out</button>" in page
 
     def test_a_wrong_code_is_refused_and_counted_as_a_failed_log_in(
         self, require_mfa: None, alice: User, mine: Record, clock: Clock

@@ -65,9 +65,10 @@ def test_a_clinician_runs_a_course_through_the_api(alice: User, mine: Record) ->
         c,
         "PATCH",
         f"/api/v1/assessments/{added.json()['id']}",
-        {"responses": {f"q{i}": 0 for i in range(1, 11)}},
+        {"responses": {f"q{i}": 0 for i in range(1, 11)}, "version": added.json()["version"]},
     )
     assert changed.json()["result"]["total"] == 0
+    assert changed.json()["version"] == 2 and changed["ETag"] == '"2"'
     dose = send(
         c, "POST", f"/api/v1/courses/{cid}/doses", {"changed_on": "2026-03-01", "mg_per_day": 4.5}
     )
@@ -88,7 +89,10 @@ def test_a_clinician_runs_a_course_through_the_api(alice: User, mine: Record) ->
     assert ae.status_code == 201
     assert (
         send(
-            c, "PATCH", f"/api/v1/adverse-events/{ae.json()['id']}", {"resolved_on": "2026-02-20"}
+            c,
+            "PATCH",
+            f"/api/v1/adverse-events/{ae.json()['id']}",
+            {"resolved_on": "2026-02-20", "version": 1},
         ).status_code
         == 200
     )
@@ -96,12 +100,14 @@ def test_a_clinician_runs_a_course_through_the_api(alice: User, mine: Record) ->
         c,
         "PATCH",
         f"/api/v1/courses/{cid}",
-        {"stopped_on": "2026-05-01", "stop_reason": "response"},
+        {"stopped_on": "2026-05-01", "stop_reason": "response", "version": 1},
     )
     assert stopped.json()["stopped_on"] == "2026-05-01"
     page = c.get(f"/api/v1/visits?patient_id={pid}&limit=1").json()
     assert page["count"] == 1 and len(page["items"]) == 1
-    assert c.delete(f"/api/v1/visits/{vid}?reason=entered+twice").status_code == 204
+    etag = c.get(f"/api/v1/visits/{vid}")["ETag"]
+    gone = c.delete(f"/api/v1/visits/{vid}?reason=entered+twice", headers={"If-Match": etag})
+    assert gone.status_code == 204
     assert c.get(f"/api/v1/visits/{vid}").status_code == 404
 
 

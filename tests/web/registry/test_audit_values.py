@@ -15,6 +15,7 @@ from ldnderm.web.registry.access import Scope, scope_for
 from ldnderm.web.registry.inputs import AdverseEventPatch, CourseStopIn, PatientPatch, VisitPatch
 from ldnderm.web.registry.models import Assessment
 from ldnderm.web.registry.services import adverse_events, courses, patients, visits
+from ldnderm.web.registry.versions import Expected
 from tests.web.registry.personas import Record
 
 pytestmark = pytest.mark.db
@@ -34,7 +35,10 @@ def test_a_patient_update_keeps_old_and_new_values_and_the_client_ip(
     alice: User, mine: Record
 ) -> None:
     patients.update_patient(
-        scope(alice), mine.patient, PatientPatch(family_name="Newname", birth_year=1980)
+        scope(alice),
+        mine.patient,
+        PatientPatch(family_name="Newname", birth_year=1980),
+        Expected(1),
     )
     event = last("update", "patient")
     # birth_year was already 1980: only what changed is kept.
@@ -46,21 +50,28 @@ def test_visit_adverse_event_and_course_updates_keep_values_as_json(
     alice: User, mine: Record
 ) -> None:
     s = scope(alice)
-    visits.update_visit(s, mine.visit, VisitPatch(visit_date=dt.date(2026, 1, 9), notes="ok"))
+    visits.update_visit(
+        s, mine.visit, VisitPatch(visit_date=dt.date(2026, 1, 9), notes="ok"), Expected(1)
+    )
     assert last("update", "visit").detail["changes"] == {
         "visit_date": ["2026-01-05", "2026-01-09"],
         "notes": ["", "ok"],
     }
-    adverse_events.update_adverse_event(s, mine.adverse_event, AdverseEventPatch(grade=2))
+    adverse_events.update_adverse_event(
+        s, mine.adverse_event, AdverseEventPatch(grade=2), Expected(1)
+    )
     assert last("update", "adverse_event").detail["changes"] == {"grade": [1, 2]}
     courses.stop_course(
-        s, mine.course, CourseStopIn(stopped_on=dt.date(2026, 2, 1), stop_reason="response")
+        s,
+        mine.course,
+        CourseStopIn(stopped_on=dt.date(2026, 2, 1), stop_reason="response"),
+        Expected(1),
     )
     assert last("update", "course").detail["changes"] == {
         "stopped_on": [None, "2026-02-01"],
         "stop_reason": ["", "response"],
     }
-    visits.update_assessment(s, mine.assessment, {"score": 2})
+    visits.update_assessment(s, mine.assessment, {"score": 2}, Expected(1))
     changes = last("update", "assessment").detail["changes"]
     assert changes["responses"] == [{"score": 8}, {"score": 2}]
     assert changes["total"] == [8.0, 2.0]
@@ -71,7 +82,7 @@ def test_deleting_a_course_audits_each_row_the_cascade_removes_or_changes(
     alice: User, mine: Record
 ) -> None:
     course_id, screening_id = mine.course.pk, mine.course.screening.pk
-    courses.delete_course(scope(alice), mine.course, "entered in error")
+    courses.delete_course(scope(alice), mine.course, "entered in error", Expected(1))
     parent = last("delete", "course")
     assert parent.detail == {"reason": "entered in error"}
     cause = {"object_type": "course", "object_id": str(course_id), "seq": parent.seq}
@@ -99,7 +110,7 @@ def test_deleting_a_course_audits_each_row_the_cascade_removes_or_changes(
 
 def test_deleting_a_visit_audits_its_assessments(alice: User, mine: Record) -> None:
     assessment_id = mine.assessment.pk
-    visits.delete_visit(scope(alice), mine.visit, "entered in error")
+    visits.delete_visit(scope(alice), mine.visit, "entered in error", Expected(1))
     parent = last("delete", "visit")
     rows = AuditEvent.objects.filter(detail__cascade_of__seq=parent.seq)
     assert [(e.action, e.object_type, e.object_id) for e in rows] == [
@@ -109,7 +120,7 @@ def test_deleting_a_visit_audits_its_assessments(alice: User, mine: Record) -> N
 
 def test_a_delete_that_cascades_nowhere_writes_one_row(alice: User, mine: Record) -> None:
     before, event_id = AuditEvent.objects.count(), mine.adverse_event.pk
-    adverse_events.delete_adverse_event(scope(alice), mine.adverse_event, "duplicate")
+    adverse_events.delete_adverse_event(scope(alice), mine.adverse_event, "duplicate", Expected(1))
     assert AuditEvent.objects.count() == before + 1
     assert last("delete", "adverse_event").object_id == str(event_id)
 

@@ -25,6 +25,7 @@ from ldnderm.web.registry.models import (
 )
 from ldnderm.web.registry.services import patients
 from ldnderm.web.registry.services.erasure import erase_patient
+from ldnderm.web.registry.versions import Expected
 from tests.web.registry.personas import Record
 
 pytestmark = pytest.mark.db
@@ -39,7 +40,9 @@ def test_erasure_deletes_the_record_tombstones_the_values_and_verifies(
 ) -> None:
     request = RequestFactory().get("/")
     request.user = alice
-    patients.update_patient(scope_for(request), mine.patient, PatientPatch(family_name="Secret"))
+    patients.update_patient(
+        scope_for(request), mine.patient, PatientPatch(family_name="Secret"), Expected(1)
+    )
     FhirIdentifier.objects.create(
         clinic=mine.patient.clinic, kind="patient", system="urn:x", value="1", patient=mine.patient
     )

@@ -89,3 +89,11 @@ def test_a_stopped_course_proposes_nothing(alice: User, course: TreatmentCourse)
     assert courses.next_planned_step(stopped, TODAY) is None
     assert not any(s.due for s in courses.planned_steps(stopped, today=dt.date(2027, 1, 1)))
     assert Decimal(0) <= courses.planned_steps(stopped, TODAY)[0].mg_per_day
+
+
+def test_a_plan_steps_end_date_reads_like_every_other_date_shown() -> None:
+    """Pages show dates as "5 Apr 2026" ("j M Y"), with no zero-padded day."""
+    from ldnderm.web.registry.clinical import plan
+
+    steps = plan("hailey-hailey-disease", "", dt.date(2026, 3, 23)).steps
+    assert steps[0].note == "until 5 Apr 2026"

@@ -47,7 +47,9 @@ def test_a_demo_clinics_patients_carry_demo_in_every_representation(
     assert [p["demo"] for p in listed] == [True, True]
     assert client.get(f"/api/v1/patients/{mine.patient.pk}").json()["demo"] is True
     patched = client.patch(
-        f"/api/v1/patients/{mine.patient.pk}", {"notes": "x"}, content_type="application/json"
+        f"/api/v1/patients/{mine.patient.pk}",
+        {"notes": "x", "version": 1},
+        content_type="application/json",
     )
     assert patched.json()["demo"] is True
 

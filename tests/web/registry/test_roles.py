@@ -28,6 +28,7 @@ from ldnderm.web.registry.models import (
 )
 from ldnderm.web.registry.services import adverse_events, courses, visits
 from ldnderm.web.registry.services.common import delete_record
+from ldnderm.web.registry.versions import Expected
 from tests.web.registry.personas import Record, login, user
 
 pytestmark = pytest.mark.db
@@ -76,7 +77,8 @@ def test_a_clinician_deletes_with_a_reason_that_the_audit_row_keeps(
     alice: User, mine: Record, path: str, attr: str, model: type[models.Model]
 ) -> None:
     row = _row(mine, attr)
-    response = login(alice).delete(path.format(row.pk) + "?reason=entered+on+the+wrong+patient")
+    query = "?reason=entered+on+the+wrong+patient&version=1"
+    response = login(alice).delete(path.format(row.pk) + query)
     assert response.status_code == 204
     assert not model._default_manager.filter(pk=row.pk).exists()
     # attr is the audit name; rows deleted by cascade have their own events (other types).
@@ -97,8 +99,12 @@ def test_a_deletion_without_a_reason_is_refused_naming_the_field(
 
 
 def _patch_grade(u: User, event: AdverseEvent, grade: int) -> Any:
+    version = AdverseEvent.objects.get(pk=event.pk).version  # the version as the user read it
     return login(u).patch(
-        f"/api/v1/adverse-events/{event.pk}", {"grade": grade}, content_type="application/json"
+        f"/api/v1/adverse-events/{event.pk}",
+        {"grade": grade},
+        content_type="application/json",
+        headers={"If-Match": f'"{version}"'},
     )
 
 
@@ -130,21 +136,23 @@ def test_a_grade_raised_meanwhile_is_not_lowered_from_a_stale_copy(bob: User, mi
     stale = AdverseEvent.objects.get(pk=mine.adverse_event.pk)  # grade 1, as bob loaded it
     AdverseEvent.objects.filter(pk=stale.pk).update(grade=5)  # a clinician raised it since
     with pytest.raises(AccessDenied):
-        adverse_events.update_adverse_event(scope(bob), stale, AdverseEventPatch(grade=3))
+        adverse_events.update_adverse_event(
+            scope(bob), stale, AdverseEventPatch(grade=3), Expected(stale.version)
+        )
     assert AdverseEvent.objects.get(pk=stale.pk).grade == 5
 
 
 def test_the_services_refuse_staff_whichever_door_calls_them(bob: User, mine: Record) -> None:
     staff = scope(bob)
     calls: list[Callable[[], object]] = [
-        lambda: visits.delete_visit(staff, mine.visit, "duplicate"),
-        lambda: visits.delete_assessment(staff, mine.assessment, "duplicate"),
-        lambda: adverse_events.delete_adverse_event(staff, mine.adverse_event, "duplicate"),
-        lambda: courses.delete_course(staff, mine.course, "duplicate"),
-        lambda: delete_record(staff, mine.dose, "duplicate"),
-        lambda: delete_record(staff, mine.patient, "duplicate"),
+        lambda: visits.delete_visit(staff, mine.visit, "duplicate", None),
+        lambda: visits.delete_assessment(staff, mine.assessment, "duplicate", None),
+        lambda: adverse_events.delete_adverse_event(staff, mine.adverse_event, "duplicate", None),
+        lambda: courses.delete_course(staff, mine.course, "duplicate", None),
+        lambda: delete_record(staff, mine.dose, "duplicate", None),
+        lambda: delete_record(staff, mine.patient, "duplicate", None),
         lambda: adverse_events.update_adverse_event(
-            staff, mine.adverse_event, AdverseEventPatch(grade=1, notes="")
+            staff, mine.adverse_event, AdverseEventPatch(grade=1, notes=""), Expected(1)
         ),
     ]
     mine.adverse_event.grade = 2
@@ -161,7 +169,7 @@ def test_the_services_refuse_staff_whichever_door_calls_them(bob: User, mine: Re
 def test_an_administrator_deletes_a_course_with_what_belongs_to_it(
     adam: User, mine: Record
 ) -> None:
-    courses.delete_course(scope(adam), mine.course, "  started in error  ")
+    courses.delete_course(scope(adam), mine.course, "  started in error  ", Expected(1))
     assert not TreatmentCourse.objects.exists()
     assert not DoseChange.objects.exists() and not ScreeningSnapshot.objects.exists()
     event = AuditEvent.objects.get(action="delete", object_type="course")
@@ -173,6 +181,6 @@ def test_the_service_names_the_reason_field_when_it_is_missing_or_unusable(
     alice: User, mine: Record, reason: str | None
 ) -> None:
     with pytest.raises(InvalidInput) as err:
-        visits.delete_visit(scope(alice), mine.visit, reason)
+        visits.delete_visit(scope(alice), mine.visit, reason, Expected(1))
     assert err.value.field == "reason"
     assert Visit.objects.filter(pk=mine.visit.pk).exists()

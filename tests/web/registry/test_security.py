@@ -174,7 +174,7 @@ class TestCsrf:
         token = client.cookies["csrftoken"].value
         response = client.patch(
             f"/api/v1/patients/{mine.patient.pk}",
-            {"notes": "changed"},
+            {"notes": "changed", "version": 1},
             content_type="application/json",
             HTTP_X_CSRFTOKEN=token,
         )
@@ -186,7 +186,7 @@ class TestCsrf:
             f"/api/v1/patients/{mine.patient.pk}",
             {"notes": "by script"},
             content_type="application/json",
-            headers=_bearer(token),
+            headers={**_bearer(token), "If-Match": '"1"'},
         )
         assert response.status_code == 200
 

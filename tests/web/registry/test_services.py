@@ -120,9 +120,8 @@ def test_the_mrn_is_unique_per_clinic_only(mine: Record, canary: Record) -> None
 
 def test_rescore_recomputes_from_raw_responses(mine: Record) -> None:
     Assessment.objects.filter(pk=mine.assessment.pk).update(result={"stale": True}, total=0)
-    seen, changed = visits.rescore()
-    assert (seen, changed) == (1, 1)
+    assert visits.rescore() == visits.Rescored(seen=1, changed=1, failed=[])
     mine.assessment.refresh_from_db()
     assert mine.assessment.total == 8
     assert AuditEvent.objects.filter(username="system:rescore", action="update").count() == 1
-    assert visits.rescore() == (1, 0)
+    assert visits.rescore() == visits.Rescored(seen=1, changed=0, failed=[])

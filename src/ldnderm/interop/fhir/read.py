@@ -46,6 +46,7 @@ from ldnderm.interop.fhir.records import (
     PatientRecord,
 )
 from ldnderm.kernel.errors import InvalidInput, LdnDermError
+from ldnderm.kernel.plausible import FIRST_YEAR, LAST_YEAR, YEARS_ALLOWED, check_year
 
 Json = dict[str, Any]
 HASH_SYSTEM = "urn:ldnderm:content-sha256"
@@ -157,11 +158,16 @@ class _Reader:
         names = r.get("name") or [{}]
         given = (names[0].get("given") or [""])[0]
         birth = str(r.get("birthDate") or "")
+        birth_year = int(birth[:4]) if len(birth) >= 4 and birth[:4].isdigit() else None
+        if birth_year is not None and not FIRST_YEAR <= birth_year <= LAST_YEAR:
+            raise InvalidInput(
+                f"{where}.resource.birthDate", f"year {birth_year} is out of range", YEARS_ALLOWED
+            )
         record = PatientRecord(
             key=key,
             given_name=str(given)[:100],
             family_name=str(names[0].get("family") or "")[:100],
-            birth_year=int(birth[:4]) if len(birth) >= 4 else None,
+            birth_year=birth_year,
             sex=str(r["gender"]) if r.get("gender") in _SEX else "unknown",
             identifiers=tuple(k for k, _typed in identifiers),
             mr=mr,
@@ -204,12 +210,18 @@ class _Reader:
             or parse_date(r.get("effectiveDateTime"))
             or parse_date(r.get("authoredOn"))
         )
-        doses = tuple(d for d in (_dose(x, start) for x in dosages) if d is not None)
+        read = (_dose(x, start, f"{where}.resource.dosage") for x in dosages)
+        doses = tuple(d for d in read if d is not None)
         if start is None and doses:
             start = doses[0].start
         if start is None:
             raise _Skip("no start date")
+        check_year(start, f"{where}.resource.effectivePeriod.start")
+        for d in doses:
+            check_year(d.start, f"{where}.resource.dosage.timing.repeat.boundsPeriod.start")
         stopped = parse_date(period.get("end")) if r.get("status") in _STOPPED else None
+        if stopped is not None:
+            check_year(stopped, f"{where}.resource.effectivePeriod.end")
         reason = ""
         for concept in r.get("statusReason") or ():
             for coding in codings(concept):
@@ -269,6 +281,7 @@ class _Reader:
         )
         if taken is None:
             raise _Skip("no effective date")
+        check_year(taken, f"{where}.resource.effectiveDateTime")
         total = None
         value = (r.get("valueQuantity") or {}).get("value")
         if value is not None:
@@ -310,6 +323,7 @@ class _Reader:
         onset = parse_date(r.get("date"))
         if onset is None:
             raise _Skip("no date")
+        check_year(onset, f"{where}.resource.date")
         relatedness = (extensions.get(t.AE_RELATEDNESS_SYSTEM) or {}).get("valueCode", "possible")
         course_key = None
         for suspect in r.get("suspectEntity") or ():
@@ -320,14 +334,16 @@ class _Reader:
                 for coding in codings(causality.get("assessment")):
                     if coding.get("system") == t.AE_RELATEDNESS_SYSTEM:
                         relatedness = coding.get("code", relatedness)
-        resolved = (extensions.get(t.AE_RESOLVED_EXT) or {}).get("valueDate")
+        resolved = parse_date((extensions.get(t.AE_RESOLVED_EXT) or {}).get("valueDate"))
+        if resolved is not None:
+            check_year(resolved, f"{where}.resource.extension.valueDate")
         self.out.adverse_events.setdefault(patient, []).append(
             AdverseEventRecord(
                 key=key_of(r),
                 term=(concept_text(r.get("event")) or "adverse event")[:120],
                 grade=int(grade),
                 onset_on=onset,
-                resolved_on=parse_date(resolved),
+                resolved_on=resolved,
                 relatedness=str(relatedness),
                 action=str((extensions.get(t.AE_ACTION_EXT) or {}).get("valueCode", "none")),
                 course_key=course_key,
@@ -364,7 +380,7 @@ def _condition_id(concept: Any) -> tuple[str, str | None, str | None]:
     raise _Skip("a condition the knowledge base does not know")
 
 
-def _dose(dosage: Json, default_start: date | None) -> Dose | None:
+def _dose(dosage: Json, default_start: date | None, field: str) -> Dose | None:
     quantity = None
     for rate in dosage.get("doseAndRate") or ():
         quantity = rate.get("doseQuantity") or quantity
@@ -381,9 +397,11 @@ def _dose(dosage: Json, default_start: date | None) -> Dose | None:
     frequency = repeat.get("frequency", 1)
     period = repeat.get("period", 1)
     per = _PERIOD_DAYS.get(str(repeat.get("periodUnit", "d")), 1.0)
-    daily = value * Decimal(frequency) / (Decimal(str(period)) * Decimal(str(per)))
+    try:
+        daily = value * Decimal(frequency) / (Decimal(str(period)) * Decimal(str(per)))
+        daily = daily.quantize(Decimal("0.01"))
+    except (ArithmeticError, TypeError, ValueError) as exc:  # a zero period, 1e30 mg...
+        raise InvalidInput(field, "the dose, frequency and period give no daily dose") from exc
     text = str(dosage.get("text") or "")
     formulation = text.split(", ", 1)[1] if ", " in text else ""
-    return Dose(
-        start=start, mg_per_day=daily.quantize(Decimal("0.01")), formulation=formulation[:80]
-    )
+    return Dose(start=start, mg_per_day=daily, formulation=formulation[:80])

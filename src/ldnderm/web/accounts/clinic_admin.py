@@ -1,5 +1,5 @@
 """The clinic administrator's pages: the clinic's users, invitations, roles, deactivation and
-unlocking. Mounted at ``/clinic/``; not Django's admin site.
+unlocking, and the clinic's time zone. Mounted at ``/clinic/``; not Django's admin site.
 
 Only a user whose role is ``admin`` in a clinic gets in (others: 403, audited), and only that
 clinic's users are reachable: any other id answers 404, as if absent, with a ``denied`` audit
@@ -23,10 +23,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from ldnderm.kernel.errors import InvalidInput
-from ldnderm.web.accounts import invitations, services
-from ldnderm.web.accounts.forms import InviteForm, RoleForm
+from ldnderm.web.accounts import invitations, links, services
+from ldnderm.web.accounts.clinic_time import clinic_today
+from ldnderm.web.accounts.forms import InviteForm, RoleForm, TimeZoneForm
 from ldnderm.web.accounts.models import ADMIN, ROLES, Clinic, User
 from ldnderm.web.audit.log import Action, Actor, record
+from ldnderm.web.mfa.policy import require_mfa_setting
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,26 @@ def user_list(request: HttpRequest, admin: ClinicAdmin) -> HttpResponse:
             }
         )
     record(admin.actor, Action.LIST, "user", "", count=len(rows))
-    return render(request, "accounts/users.html", {"rows": rows, "clinic": admin.clinic})
+    context = {
+        "rows": rows,
+        "clinic": admin.clinic,
+        "today": clinic_today(admin.clinic),
+        "link_hours": _link_hours(),
+    }
+    return render(request, "accounts/users.html", context)
+
+
+@clinic_admin_page
+def time_zone(request: HttpRequest, admin: ClinicAdmin) -> HttpResponse:
+    """Show the clinic's time zone and today's date there; a POST changes the zone."""
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": admin.clinic.time_zone})
+    if request.method == "POST" and form.is_valid():
+        zone = form.cleaned_data["time_zone"]  # checked by the model's own validator
+        services.set_time_zone(admin.actor, admin.clinic, zone)
+        return _done(request, f"The clinic's time zone is now {zone}.")
+    record(admin.actor, Action.READ, "clinic", admin.clinic.pk, view="time zone")
+    context = {"form": form, "clinic": admin.clinic, "today": clinic_today(admin.clinic)}
+    return render(request, "accounts/time_zone.html", context)
 
 
 @clinic_admin_page
@@ -122,7 +143,17 @@ def invite(request: HttpRequest, admin: ClinicAdmin) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.problem)
         else:
             return _done(request, f"Invitation sent to {user.email}.")
-    return render(request, "accounts/invite.html", {"form": form, "clinic": admin.clinic})
+    context = {
+        "form": form,
+        "clinic": admin.clinic,
+        "link_hours": _link_hours(),
+        "mfa_required": require_mfa_setting(),
+    }
+    return render(request, "accounts/invite.html", context)
+
+
+def _link_hours() -> int:
+    return int(links.link_lifetime().total_seconds() // 3600)
 
 
 @require_POST

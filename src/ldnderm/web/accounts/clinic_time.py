@@ -1,7 +1,7 @@
 """A clinic's own calendar: its IANA time zone, and the date it is there now.
 
 "Today" and every date a page or service derives from an instant are the clinic's: 23:30 UTC on
-31 March is already 1 April in Berlin and still 31 March in London (summer time) or New York.
+31 March is already 1 April in Berlin and in London (summer time) and still 31 March in New York.
 Every registry use of "today" goes through :func:`clinic_today`; pages also render stored
 instants in the clinic's zone (:class:`ClinicTimeZoneMiddleware`). A user with no clinic gets
 ``settings.LDNDERM_DEFAULT_TIME_ZONE`` (``LDNDERM_DEFAULT_TIME_ZONE``, "Europe/London" unless

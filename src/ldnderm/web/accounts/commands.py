@@ -18,12 +18,19 @@ class NewUser:
     link_hours: int | None
 
 
-def add_clinic(slug: str, name: str) -> tuple[str, str]:
+def add_clinic(slug: str, name: str, time_zone: str | None) -> tuple[str, str, str]:
+    """Create the clinic; return its id, name and time zone. A bad zone names ``--time-zone``."""
     runtime.setup()
+    from ldnderm.kernel.errors import InvalidInput
     from ldnderm.web.accounts import services
 
-    clinic = services.add_clinic(services.CLI_ACTOR, slug, name)
-    return clinic.slug, clinic.name
+    try:
+        clinic = services.add_clinic(services.CLI_ACTOR, slug, name, time_zone)
+    except InvalidInput as exc:
+        if exc.field != "time_zone":
+            raise
+        raise InvalidInput("--time-zone", exc.problem, exc.allowed) from None
+    return clinic.slug, clinic.name, clinic.time_zone
 
 
 def add_user(

@@ -22,6 +22,7 @@ from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 
 from ldnderm.kernel.errors import InvalidInput
+from ldnderm.web.accounts.clinic_time import default_time_zone, validate_time_zone
 from ldnderm.web.accounts.models import ADMIN, ROLES, ApiToken, Clinic, User
 from ldnderm.web.audit.log import Action, Actor, record
 
@@ -47,9 +48,19 @@ def _problem(error: ValidationError) -> str:
 # --- clinics -----------------------------------------------------------------------------------
 
 
-def add_clinic(actor: Actor, slug: str, name: str) -> Clinic:
-    """Create a clinic with the id ``slug`` (letters, digits, ``-`` and ``_``) and ``name``."""
+def _check_time_zone(zone: str) -> None:
+    """The model field's own validator, as an error naming ``time_zone``."""
+    try:
+        validate_time_zone(zone)
+    except ValidationError as exc:
+        raise InvalidInput("time_zone", _problem(exc)) from None
+
+
+def add_clinic(actor: Actor, slug: str, name: str, time_zone: str | None = None) -> Clinic:
+    """Create a clinic with the id ``slug`` (letters, digits, ``-`` and ``_``), ``name`` and the
+    IANA ``time_zone`` (default ``LDNDERM_DEFAULT_TIME_ZONE``)."""
     slug, name = slug.strip(), name.strip()
+    zone = default_time_zone() if time_zone is None else time_zone
     try:
         validate_slug(slug)
     except ValidationError:
@@ -60,17 +71,43 @@ def add_clinic(actor: Actor, slug: str, name: str) -> Clinic:
         raise InvalidInput("id", "is longer than 60 characters")
     if not name or len(name) > 200:
         raise InvalidInput("name", "must be 1 to 200 characters")
+    _check_time_zone(zone)
     if Clinic.objects.filter(slug=slug).exists():
         raise InvalidInput("id", f"a clinic {slug!r} already exists")
     if Clinic.objects.filter(name=name).exists():
         raise InvalidInput("name", f"a clinic named {name!r} already exists")
     try:
         with transaction.atomic():
-            clinic = Clinic.objects.create(slug=slug, name=name)
-            record(in_clinic(actor, clinic.pk), Action.CREATE, "clinic", clinic.pk, slug=slug)
+            clinic = Clinic.objects.create(slug=slug, name=name, time_zone=zone)
+            record(
+                in_clinic(actor, clinic.pk),
+                Action.CREATE,
+                "clinic",
+                clinic.pk,
+                slug=slug,
+                time_zone=zone,
+            )
     except IntegrityError:  # created concurrently between the check and the insert
         raise InvalidInput("id", f"a clinic {slug!r} or named {name!r} already exists") from None
     return clinic
+
+
+def set_time_zone(actor: Actor, clinic: Clinic, time_zone: str) -> None:
+    """Change the clinic's IANA time zone: its "today" and the dates its pages show."""
+    _check_time_zone(time_zone)
+    with transaction.atomic():
+        locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+        old = locked.time_zone
+        if old != time_zone:
+            Clinic.objects.filter(pk=clinic.pk).update(time_zone=time_zone)
+            record(
+                in_clinic(actor, clinic.pk),
+                Action.UPDATE,
+                "clinic",
+                clinic.pk,
+                time_zone=[old, time_zone],
+            )
+    clinic.time_zone = time_zone
 
 
 def clinic_by_id(slug: str) -> Clinic:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("users/<int:user_id>/reactivate/", views.reactivate, name="reactivate"),
     path("users/<int:user_id>/unlock/", views.unlock, name="unlock"),
     path("users/<int:user_id>/send-link/", views.send_link, name="send-link"),
+    path("time-zone/", views.time_zone, name="time-zone"),
 ]

@@ -1,8 +1,9 @@
 """The NinjaAPI instance, its routers, and the one place domain errors become HTTP responses.
 
 InvalidInput -> 422 ``{"detail": [{"loc": ["body", ...field path], "msg", "type"}]}`` (the same
-shape ninja uses for schema errors); NotFound -> 404; any other domain error -> 500 with a short
-message and no traceback.
+shape ninja uses for schema errors); NotFound -> 404; a change without a version -> 428; a stale
+version -> 412 (``If-Match``) or 409 (``version`` field) with the current state; any other domain
+error -> 500 with a short message and no traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from ldnderm import __version__
 from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.api import auth as api_auth
 from ldnderm.web.api import evidence, measures, registry_patients, registry_records, safety
+from ldnderm.web.api.registry_schemas import current_state
 from ldnderm.web.registry.access import AccessDenied, NotAuthenticated, RecordNotFound
+from ldnderm.web.registry.versions import StaleVersion, VersionRequired, etag
 
 api = NinjaAPI(
     title="ldnderm API",
@@ -54,6 +57,27 @@ def _access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
 @api.exception_handler(NotAuthenticated)
 def _not_authenticated(request: HttpRequest, exc: NotAuthenticated) -> HttpResponse:
     return api.create_response(request, {"detail": "authentication required"}, status=401)
+
+
+@api.exception_handler(VersionRequired)
+def _version_required(request: HttpRequest, exc: VersionRequired) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=428)
+
+
+@api.exception_handler(StaleVersion)
+def _stale(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+    # 412 for a stale If-Match, 409 for a stale version field; the body is the state now.
+    current = exc.current
+    body = {
+        "detail": str(exc),
+        "current": current_state(current) if current is not None else None,
+        "changed": {k: {"yours": v[0], "current": v[1]} for k, v in exc.changed.items()},
+    }
+    status = 412 if exc.expected.via == "if-match" else 409
+    response = api.create_response(request, body, status=status)
+    if current is not None:
+        response["ETag"] = etag(current)
+    return response
 
 
 @api.exception_handler(IntegrityError)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from ldnderm.web.api.auth import AUTH, patient_scope
+from ldnderm.web.api.registry_records import DELETION, VERSIONED, Deletion, expected, tagged
 from ldnderm.web.api.registry_schemas import (
     PatientDetail,
     PatientOut,
@@ -49,18 +50,41 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
 
 @router.get("/{patient_id}", response=PatientDetail, summary="A patient with their courses")
 @declare("patient_data", patient_id=Patient)
-def get_patient(request: HttpRequest, patient_id: int) -> Patient:
+def get_patient(request: HttpRequest, patient_id: int, response: HttpResponse) -> Patient:
     scope = patient_scope(request)
     qs = scope.rows(Patient).select_related("clinic")
     qs = qs.prefetch_related("courses__doses", "courses__screening")
-    return service.read_patient(scope, scope.get(Patient, patient_id, qs))
+    return tagged(response, service.read_patient(scope, scope.get(Patient, patient_id, qs)))
 
 
-@router.patch("/{patient_id}", response=PatientOut, summary="Change a patient's details")
+@router.patch(
+    "/{patient_id}",
+    response=PatientOut,
+    summary="Change a patient's details",
+    description=VERSIONED,
+)
 @declare("patient_data", patient_id=Patient)
-def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch) -> Patient:
+def update_patient(
+    request: HttpRequest, patient_id: int, payload: PatientPatch, response: HttpResponse
+) -> Patient:
     scope = patient_scope(request)
-    return service.update_patient(scope, scope.get(Patient, patient_id), payload)
+    patient = scope.get(Patient, patient_id, scope.rows(Patient).select_related("clinic"))
+    version = expected(request, payload.version)
+    return tagged(response, service.update_patient(scope, patient, payload, version))
+
+
+@router.delete(
+    "/{patient_id}",
+    response={204: None},
+    summary="Delete a patient with the whole record",
+    description=DELETION,
+)
+@declare("patient_data", patient_id=Patient)
+def delete_patient(request: HttpRequest, patient_id: int, why: Query[Deletion]) -> Status[None]:
+    scope = patient_scope(request)
+    patient = scope.get(Patient, patient_id)
+    service.delete_patient(scope, patient, why.reason, expected(request, why.version))
+    return Status(204, None)
 
 
 @aggregates.get("", summary="De-identified clinic aggregates (researchers admitted)")

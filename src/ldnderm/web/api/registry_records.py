@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from pydantic import Field
 
@@ -28,6 +28,7 @@ from ldnderm.web.api.registry_schemas import (
 from ldnderm.web.audit.log import Action
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import (
+    MAX_VERSION,
     AdverseEventIn,
     AdverseEventPatch,
     AssessmentIn,
@@ -44,6 +45,7 @@ from ldnderm.web.registry.models import (
     DoseChange,
     Patient,
     TreatmentCourse,
+    Versioned,
     Visit,
 )
 from ldnderm.web.registry.routes import declare
@@ -51,6 +53,7 @@ from ldnderm.web.registry.services import adverse_events as ae_service
 from ldnderm.web.registry.services import courses as course_service
 from ldnderm.web.registry.services import visits as visit_service
 from ldnderm.web.registry.services.common import REASON_MAX, audit, audited_page
+from ldnderm.web.registry.versions import Expected, etag, expected_from
 
 courses = Router(tags=["courses"], auth=AUTH)
 visits = Router(tags=["visits"], auth=AUTH)
@@ -60,16 +63,35 @@ adverse_events = Router(tags=["adverse events"], auth=AUTH)
 
 DELETION = (
     "Clinicians and administrators only (403 otherwise), with a non-empty `reason`, which the "
-    "audit trail keeps."
+    'audit trail keeps, and the version read: `If-Match: "<version>"` (412 when stale) or '
+    "`?version=` (409 when stale); neither is 428."
+)
+VERSIONED = (
+    'Send the version read: `If-Match: "<version>"` (the ETag of GET; 412 when stale) or a '
+    "`version` field (409 when stale); neither is 428. The stale answer carries the current "
+    "state and the fields that differ."
 )
 
 
 class Deletion(StorableSchema):
-    """``?reason=``: why a clinical record is deleted (kept in the audit trail)."""
+    """``?reason=``: why a clinical record is deleted (kept in the audit trail); ``?version=``:
+    the version read, unless sent as ``If-Match``."""
 
     # Optional here so that another clinic's id answers 404 and a staff user 403 before the
     # reason is looked at; the service refuses a missing or blank reason (422 naming it).
     reason: str = Field("", max_length=REASON_MAX)
+    version: int | None = Field(None, ge=1, le=MAX_VERSION)
+
+
+def expected(request: HttpRequest, version: int | None) -> Expected | None:
+    """The version a change names: the If-Match header first, else the field (428 if none)."""
+    return expected_from(request.headers.get("If-Match"), version)
+
+
+def tagged(response: HttpResponse, obj: V) -> V:
+    """``obj``, with its ETag (its version) set on the answer."""
+    response["ETag"] = etag(obj)
+    return obj
 
 
 class Paging(StorableSchema):
@@ -101,6 +123,7 @@ class AdverseEventFilters(Paging):
 
 
 M = TypeVar("M", bound=Model)
+V = TypeVar("V", bound=Versioned)
 
 
 def _where(qs: QuerySet[M], **lookups: Any) -> QuerySet[M]:
@@ -108,9 +131,9 @@ def _where(qs: QuerySet[M], **lookups: Any) -> QuerySet[M]:
     return qs.filter(**{k: v for k, v in lookups.items() if v is not None and v != ""})
 
 
-def _read(scope: Scope, obj: M) -> M:
+def _read(scope: Scope, obj: V, response: HttpResponse) -> V:
     audit(scope, Action.READ, obj)
-    return obj
+    return tagged(response, obj)
 
 
 def _courses(scope: Scope) -> QuerySet[TreatmentCourse]:
@@ -165,17 +188,20 @@ def preview_course(request: HttpRequest, payload: CourseIn) -> dict[str, Any]:
 
 @courses.get("/{course_id}", response=CourseOut, summary="One course")
 @declare("patient_data", course_id=TreatmentCourse)
-def get_course(request: HttpRequest, course_id: int) -> TreatmentCourse:
+def get_course(request: HttpRequest, course_id: int, response: HttpResponse) -> TreatmentCourse:
     scope = patient_scope(request)
-    return _read(scope, scope.get(TreatmentCourse, course_id, _courses(scope)))
+    return _read(scope, scope.get(TreatmentCourse, course_id, _courses(scope)), response)
 
 
-@courses.patch("/{course_id}", response=CourseOut, summary="Stop a course")
+@courses.patch("/{course_id}", response=CourseOut, summary="Stop a course", description=VERSIONED)
 @declare("patient_data", course_id=TreatmentCourse)
-def stop_course(request: HttpRequest, course_id: int, payload: CourseStopIn) -> TreatmentCourse:
+def stop_course(
+    request: HttpRequest, course_id: int, payload: CourseStopIn, response: HttpResponse
+) -> TreatmentCourse:
     scope = patient_scope(request)
     course = scope.get(TreatmentCourse, course_id, _courses(scope))
-    return course_service.stop_course(scope, course, payload)
+    done = course_service.stop_course(scope, course, payload, expected(request, payload.version))
+    return tagged(response, _courses(scope).get(pk=done.pk))
 
 
 @courses.delete(
@@ -184,7 +210,8 @@ def stop_course(request: HttpRequest, course_id: int, payload: CourseStopIn) -> 
 @declare("patient_data", course_id=TreatmentCourse)
 def delete_course(request: HttpRequest, course_id: int, why: Query[Deletion]) -> Status[None]:
     scope = patient_scope(request)
-    course_service.delete_course(scope, scope.get(TreatmentCourse, course_id), why.reason)
+    course = scope.get(TreatmentCourse, course_id)
+    course_service.delete_course(scope, course, why.reason, expected(request, why.version))
     return Status(204, None)
 
 
@@ -223,23 +250,33 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Status[Visit]:
 
 @visits.get("/{visit_id}", response=VisitOut, summary="One visit")
 @declare("patient_data", visit_id=Visit)
-def get_visit(request: HttpRequest, visit_id: int) -> Visit:
+def get_visit(request: HttpRequest, visit_id: int, response: HttpResponse) -> Visit:
     scope = patient_scope(request)
-    return _read(scope, scope.get(Visit, visit_id, _visits(scope)))
+    return _read(scope, scope.get(Visit, visit_id, _visits(scope)), response)
 
 
-@visits.patch("/{visit_id}", response=VisitOut, summary="Change a visit's date or notes")
+@visits.patch(
+    "/{visit_id}",
+    response=VisitOut,
+    summary="Change a visit's date or notes",
+    description=VERSIONED,
+)
 @declare("patient_data", visit_id=Visit)
-def update_visit(request: HttpRequest, visit_id: int, payload: VisitPatch) -> Visit:
+def update_visit(
+    request: HttpRequest, visit_id: int, payload: VisitPatch, response: HttpResponse
+) -> Visit:
     scope = patient_scope(request)
-    return visit_service.update_visit(scope, scope.get(Visit, visit_id, _visits(scope)), payload)
+    visit = scope.get(Visit, visit_id, _visits(scope))
+    done = visit_service.update_visit(scope, visit, payload, expected(request, payload.version))
+    return tagged(response, _visits(scope).get(pk=done.pk))
 
 
 @visits.delete("/{visit_id}", response={204: None}, summary="Delete a visit", description=DELETION)
 @declare("patient_data", visit_id=Visit)
 def delete_visit(request: HttpRequest, visit_id: int, why: Query[Deletion]) -> Status[None]:
     scope = patient_scope(request)
-    visit_service.delete_visit(scope, scope.get(Visit, visit_id), why.reason)
+    visit = scope.get(Visit, visit_id)
+    visit_service.delete_visit(scope, visit, why.reason, expected(request, why.version))
     return Status(204, None)
 
 
@@ -272,17 +309,25 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[Ass
 
 @assessments.get("/{assessment_id}", response=AssessmentOut, summary="One assessment")
 @declare("patient_data", assessment_id=Assessment)
-def get_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+def get_assessment(request: HttpRequest, assessment_id: int, response: HttpResponse) -> Assessment:
     scope = patient_scope(request)
-    return _read(scope, scope.get(Assessment, assessment_id, _assessments(scope)))
+    return _read(scope, scope.get(Assessment, assessment_id, _assessments(scope)), response)
 
 
-@assessments.patch("/{assessment_id}", response=AssessmentOut, summary="Replace the responses")
+@assessments.patch(
+    "/{assessment_id}",
+    response=AssessmentOut,
+    summary="Replace the responses",
+    description=VERSIONED,
+)
 @declare("patient_data", assessment_id=Assessment)
-def update_assessment(request: HttpRequest, assessment_id: int, payload: ResponsesIn) -> Assessment:
+def update_assessment(
+    request: HttpRequest, assessment_id: int, payload: ResponsesIn, response: HttpResponse
+) -> Assessment:
     scope = patient_scope(request)
     row = scope.get(Assessment, assessment_id, _assessments(scope))
-    return visit_service.update_assessment(scope, row, payload.responses)
+    version = expected(request, payload.version)
+    return tagged(response, visit_service.update_assessment(scope, row, payload.responses, version))
 
 
 @assessments.delete(
@@ -294,7 +339,7 @@ def delete_assessment(
 ) -> Status[None]:
     scope = patient_scope(request)
     row = scope.get(Assessment, assessment_id, _assessments(scope))
-    visit_service.delete_assessment(scope, row, why.reason)
+    visit_service.delete_assessment(scope, row, why.reason, expected(request, why.version))
     return Status(204, None)
 
 
@@ -320,18 +365,25 @@ def create_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Statu
 
 @adverse_events.get("/{event_id}", response=AdverseEventOut, summary="One adverse event")
 @declare("patient_data", event_id=AdverseEvent)
-def get_adverse_event(request: HttpRequest, event_id: int) -> AdverseEvent:
+def get_adverse_event(request: HttpRequest, event_id: int, response: HttpResponse) -> AdverseEvent:
     scope = patient_scope(request)
-    return _read(scope, scope.get(AdverseEvent, event_id))
+    return _read(scope, scope.get(AdverseEvent, event_id), response)
 
 
-@adverse_events.patch("/{event_id}", response=AdverseEventOut, summary="Update an adverse event")
+@adverse_events.patch(
+    "/{event_id}",
+    response=AdverseEventOut,
+    summary="Update an adverse event",
+    description=VERSIONED,
+)
 @declare("patient_data", event_id=AdverseEvent)
 def update_adverse_event(
-    request: HttpRequest, event_id: int, payload: AdverseEventPatch
+    request: HttpRequest, event_id: int, payload: AdverseEventPatch, response: HttpResponse
 ) -> AdverseEvent:
     scope = patient_scope(request)
-    return ae_service.update_adverse_event(scope, scope.get(AdverseEvent, event_id), payload)
+    event = scope.get(AdverseEvent, event_id)
+    version = expected(request, payload.version)
+    return tagged(response, ae_service.update_adverse_event(scope, event, payload, version))
 
 
 @adverse_events.delete(
@@ -340,5 +392,6 @@ def update_adverse_event(
 @declare("patient_data", event_id=AdverseEvent)
 def delete_adverse_event(request: HttpRequest, event_id: int, why: Query[Deletion]) -> Status[None]:
     scope = patient_scope(request)
-    ae_service.delete_adverse_event(scope, scope.get(AdverseEvent, event_id), why.reason)
+    event = scope.get(AdverseEvent, event_id)
+    ae_service.delete_adverse_event(scope, event, why.reason, expected(request, why.version))
     return Status(204, None)

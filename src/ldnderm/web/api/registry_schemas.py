@@ -10,7 +10,17 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from ldnderm.web.registry.inputs import Storable
+from ldnderm.web.registry.inputs import MAX_VERSION, Storable
+from ldnderm.web.registry.models import (
+    AdverseEvent,
+    Assessment,
+    DoseChange,
+    Patient,
+    TreatmentCourse,
+    Versioned,
+    Visit,
+)
+from ldnderm.web.registry.scoring import shown_result
 
 
 class StorableSchema(Schema, Storable):
@@ -19,7 +29,7 @@ class StorableSchema(Schema, Storable):
 
 
 class TokenIn(StorableSchema):
-    username: str
+    username: str = Field(max_length=150, description="At most 150 characters, as accounts.")
     password: str
     totp: str | None = None
     """The current code of the account's authenticator app (or a recovery code): required when
@@ -33,6 +43,7 @@ class TokenOut(Schema):
 
 class PatientOut(Schema):
     id: int
+    version: int
     mrn: str
     given_name: str
     family_name: str
@@ -46,6 +57,7 @@ class PatientOut(Schema):
 
 class DoseOut(Schema):
     id: int
+    version: int
     changed_on: dt.date
     mg_per_day: Decimal
     formulation: str
@@ -64,6 +76,7 @@ class ScreeningOut(Schema):
 
 class CourseOut(Schema):
     id: int
+    version: int
     patient_id: int
     condition_id: str
     protocol_id: str
@@ -93,16 +106,25 @@ class PatientDetail(PatientOut):
 
 class AssessmentOut(Schema):
     id: int
+    version: int
     visit_id: int
     measure_id: str
     measure_version: str
     responses: Any
-    result: dict[str, Any]
+    result: dict[str, Any] = Field(
+        description="The stored score; for a row that no longer scores, a not-computable "
+        'result whose reason starts "cannot be scored: ".'
+    )
     knowledge_version: str
+
+    @staticmethod
+    def resolve_result(obj: Any) -> dict[str, Any]:
+        return shown_result(obj)
 
 
 class VisitOut(Schema):
     id: int
+    version: int
     patient_id: int
     course_id: int | None
     visit_date: dt.date
@@ -116,6 +138,7 @@ class VisitOut(Schema):
 
 class AdverseEventOut(Schema):
     id: int
+    version: int
     patient_id: int
     course_id: int | None
     term: str
@@ -154,3 +177,18 @@ class AdverseEventPage(Schema):
 
 class ResponsesIn(StorableSchema):
     responses: Any
+    version: int | None = Field(None, ge=1, le=MAX_VERSION)
+
+
+def current_state(obj: Versioned) -> dict[str, Any]:
+    """A record as its GET answers it (the body of a 409 or 412: the state now)."""
+    schema: Any = {
+        Patient: PatientOut,
+        TreatmentCourse: CourseOut,
+        DoseChange: DoseOut,
+        Visit: VisitOut,
+        Assessment: AssessmentOut,
+        AdverseEvent: AdverseEventOut,
+    }[type(obj)]
+    state: dict[str, Any] = schema.from_orm(obj).model_dump(mode="json")
+    return state

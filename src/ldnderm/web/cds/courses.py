@@ -108,13 +108,23 @@ def _due(
     except LdnDermError:
         return ()
     out = []
+    horizon = _later(patient.as_of, HORIZON) or date.max
     for measure_id in wanted:
         previous = last.get(measure_id)
-        due = previous + INTERVAL if previous is not None else started
-        if due <= patient.as_of + HORIZON:
+        due = _later(previous, INTERVAL) if previous is not None else started
+        if due is not None and due <= horizon:
             try:
                 name = measures.get(measure_id).definition.name
             except LdnDermError:
                 name = measure_id
             out.append(DueAssessment(measure=name, due=due))
     return tuple(out)
+
+
+def _later(day: date, delta: timedelta) -> date | None:
+    """``day + delta``, or ``None`` past the calendar's end (a date stored before input dates
+    were bounded to 1900-2100, such as 9999-12-31, must not break the card)."""
+    try:
+        return day + delta
+    except OverflowError:
+        return None

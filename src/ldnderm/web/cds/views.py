@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from ldnderm.interop import cdshooks
@@ -26,6 +25,7 @@ from ldnderm.interop.cdshooks.prefetch import FetchPolicy, FhirFetcher, http_fet
 from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
 from ldnderm.web.cds import conf
 from ldnderm.web.cds.models import CardFeedback
+from ldnderm.web.cds.service_date import hook_today
 
 log = logging.getLogger(__name__)
 View = Callable[..., HttpResponse]
@@ -140,7 +140,7 @@ def service(request: HttpRequest, service_id: str) -> HttpResponse:
     cdshooks.service(service_id)  # 404 before authentication work on an unknown id
     issuer = _authenticate(request)
     env = cdshooks.Environment(
-        today=timezone.localdate(),
+        today=hook_today(conf.cds_settings().clinics.get(issuer.iss)),
         fetcher=_fetcher_for(issuer),
         courses=_courses(issuer, request),
     )

@@ -37,10 +37,12 @@ from ldnderm.interop.fhir.records import (
     PatientRecord,
 )
 from ldnderm.kernel.errors import InvalidInput, LdnDermError, NotFound
+from ldnderm.web.accounts.clinic_time import clinic_today
 from ldnderm.web.accounts.models import Clinic
 from ldnderm.web.audit.log import Action, Actor, bulk_record, record
 from ldnderm.web.fhir import identity
 from ldnderm.web.fhir.models import FhirIdentifier
+from ldnderm.web.registry import scoring
 from ldnderm.web.registry.access import object_type_of
 from ldnderm.web.registry.models import (
     AdverseEvent,
@@ -50,6 +52,7 @@ from ldnderm.web.registry.models import (
     TreatmentCourse,
     Visit,
 )
+from ldnderm.web.registry.services import plausible
 from ldnderm.web.registry.services.visits import build_assessment
 
 Kind = FhirIdentifier.Kind
@@ -120,6 +123,8 @@ class _Importer:
         self.clinic = clinic
         self.actor = dataclasses.replace(actor, clinic_id=clinic.pk)
         self.report = report
+        self.today = clinic_today(clinic)
+        """The clinic's date, for the registry's plausible-date rules (``plausible``)."""
         self.created: list[tuple[str, object, int | None]] = []
         """Audit rows for what was created, written together at the end of the import: the
         audit chain's head is locked only then, after every row lock of the import is held."""
@@ -226,6 +231,7 @@ class _Importer:
                 f"registry MRN {mrn!r} is held by another patient; "
                 f"Patient {preferred.system}|{preferred.value} was not imported",
             )
+        plausible.birth_year("Patient.birthDate", p.birth_year, self.today)
         patient = Patient.objects.create(
             clinic=self.clinic,
             mrn=mrn,
@@ -263,6 +269,11 @@ class _Importer:
             else:
                 self.report.existing["MedicationStatement"] += 1
             return course
+        where = f"MedicationStatement {c.key.value}"
+        plausible.after_birth(f"{where}.effectivePeriod.start", c.started_on, patient)
+        plausible.course_start(f"{where}.effectivePeriod.start", c.started_on, self.today)
+        for d in c.doses:
+            plausible.not_after_tomorrow(f"{where}.dosage", d.start, self.today)
         course = TreatmentCourse.objects.create(
             patient=patient,
             condition_id=c.condition_id,
@@ -294,6 +305,9 @@ class _Importer:
                 self._gone("Observation", a.key, link)
             return
         course = self._course_of("Observation", a.key, a.course_key, courses)
+        plausible.event_date(
+            f"Observation {a.key.value}.effectiveDateTime", a.taken_on, patient, None, self.today
+        )
         visit = Visit.objects.filter(patient=patient, visit_date=a.taken_on, course=course).first()
         if visit is None:
             visit = Visit.objects.create(patient=patient, visit_date=a.taken_on, course=course)
@@ -315,6 +329,9 @@ class _Importer:
             else:
                 self._gone("AdverseEvent", e.key, link)
             return
+        plausible.event_date(
+            f"AdverseEvent {e.key.value}.date", e.onset_on, patient, None, self.today
+        )
         event = AdverseEvent.objects.create(
             patient=patient,
             course=self._course_of("AdverseEvent", e.key, e.course_key, courses),
@@ -405,9 +422,9 @@ def export_patient(patient: Patient, actor: Actor) -> dict[str, Any]:
                 measure_version=a.measure_version,
                 taken_on=a.visit.visit_date,
                 responses=a.responses,
-                total=a.total,
+                total=scoring.shown_total(a),
                 course_key=course_keys.get(a.visit.course_id) if a.visit.course_id else None,
-                note=str((a.result or {}).get("reason") or ""),
+                note=str(scoring.shown_result(a).get("reason") or ""),
             )
             for a in assessments
         ),

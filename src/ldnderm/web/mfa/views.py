@@ -90,6 +90,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "next": next_url,
         "qr": qr_svg(device.config_url),
         "secret": devices.secret_of(device),
+        "second_factor_pending": session.state_of(request) == session.PENDING,
     }
     return render(request, "mfa/enrol.html", context)
 
@@ -119,4 +120,5 @@ def verify(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(next_url)
         count_failure(request, user.get_username())
         form.add_error("code", _refusal(check, WRONG_CODE))
-    return render(request, "mfa/verify.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "second_factor_pending": True}
+    return render(request, "mfa/verify.html", context)

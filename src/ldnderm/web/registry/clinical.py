@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ldnderm.kernel.errors import NotFound
+from ldnderm.kernel.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -154,18 +154,26 @@ def target_mg(plan: Plan) -> Decimal | None:
         return None
 
 
-def plan(condition_id: str, protocol_id: str, start: dt.date) -> Plan:
+def plan(
+    condition_id: str,
+    protocol_id: str,
+    start: dt.date,
+    profile: dict[str, Any] | None = None,
+) -> Plan:
     """The titration plan of ``ldnderm.dosing`` for a condition (and protocol, when chosen)
-    starting on ``start``. Raises NotFound or InvalidInput (no dosing evidence for the
-    condition, unknown protocol)."""
+    starting on ``start``; the planned procedures of the screening ``profile`` put hold windows
+    into it. Raises NotFound or InvalidInput (no dosing evidence for the condition, unknown
+    protocol, a malformed profile)."""
     from ldnderm import dosing
+    from ldnderm.safety.profile import read_profile
 
-    proposed = dosing.plan(condition_id, start, protocol_id or None)
+    procedures = read_profile(profile, start).planned_procedures if profile else []
+    proposed = dosing.plan(condition_id, start, protocol_id or None, procedures=procedures)
     steps = [
         PlanStep(
             s.start,
             s.dose_mg,
-            f"until {s.end:%d %b %Y}" if s.end else f"continue ({s.timing})",
+            f"until {s.end.day} {s.end:%b %Y}" if s.end else f"continue ({s.timing})",
         )
         for s in proposed.steps
     ]
@@ -177,3 +185,35 @@ def plan(condition_id: str, protocol_id: str, start: dt.date) -> Plan:
         notes=notes,
         detail=proposed.model_dump(mode="json"),
     )
+
+
+ORDER_FORMS = ("liquid", "capsule")
+
+
+def compounding_order(
+    plan_json: dict[str, Any], days: int, form: str, on: dt.date
+) -> dict[str, Any]:
+    """The compounding order (``ldnderm.dosing.compound_plan``) for ``days`` days of a stored
+    plan (``Plan.as_json()``), from ``on`` or the plan's start if later: steps already over are
+    left out. Raises InvalidInput naming ``days`` or ``form``, or ``plan`` for a course without
+    a stored plan."""
+    from ldnderm import dosing
+    from ldnderm.dosing.plan import Plan as DosingPlan
+
+    if form not in ORDER_FORMS:
+        raise InvalidInput("form", f"unexpected value {form!r}", " or ".join(ORDER_FORMS))
+    try:
+        proposed = DosingPlan.model_validate(plan_json["detail"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput("plan", "this course has no stored dosing plan") from exc
+    start = max(proposed.steps[0].start, on)
+    steps = [
+        s.model_copy(update={"start": max(s.start, start)})
+        for s in proposed.steps
+        if s.end is None or s.end >= start
+    ]
+    current = proposed.model_copy(update={"steps": steps})
+    order = dosing.compound_plan(
+        current, days, "capsule" if form == "capsule" else "liquid", compounded_on=on
+    )
+    return order.model_dump(mode="json")

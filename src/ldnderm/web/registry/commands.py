@@ -25,11 +25,14 @@ def has_demo_clinics() -> bool:
     return Clinic.objects.filter(demo=True).exists()
 
 
-def rescore(measure_id: str | None) -> tuple[int, int]:
+def rescore(measure_id: str | None) -> tuple[int, int, list[tuple[int, str]]]:
+    """``(seen, changed, failed)``; ``failed`` lists ``(assessment id, reason)`` of the rows
+    that cannot be scored (left unchanged)."""
     runtime.setup()
     from ldnderm.web.registry.services.visits import rescore as run
 
-    return run(measure_id)
+    done = run(measure_id)
+    return done.seen, done.changed, done.failed
 
 
 def rescreen() -> tuple[int, list[dict[str, object]]]:

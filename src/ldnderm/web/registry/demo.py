@@ -29,7 +29,7 @@ from ldnderm.web.accounts.clinic_time import clinic_today
 from ldnderm.web.accounts.models import ADMIN, ROLES, Clinic, User
 from ldnderm.web.audit.log import Action, Actor, bulk_record
 from ldnderm.web.registry import clinical
-from ldnderm.web.registry.measure_forms import available, form_for
+from ldnderm.web.registry.measure_forms import form_for, scorable
 from ldnderm.web.registry.models import (
     AdverseEvent,
     Assessment,
@@ -214,7 +214,7 @@ def _visits(
     end: dt.date,
     responder: bool,
 ) -> None:
-    measure_ids = [m for m in _measures(course.condition_id) if m in available()]
+    measure_ids = [m for m in _measures(course.condition_id) if m in scorable()]
     baseline = rng.uniform(0.5, 0.9)
     effect = rng.uniform(0.5, 0.85) if responder else rng.uniform(0.0, 0.25)
     rows = []
@@ -250,7 +250,7 @@ def _measures(condition_id: str) -> list[str]:
 
 def _answers(measure_id: str, severity: float, rng: random.Random) -> Any:
     form = form_for(measure_id)
-    if form.json_only:  # the seven-day UAS7 diary, once daily
+    if form.grids:  # the seven-day UAS7 diary, once daily
         level = round(severity * 3)
         return {
             "days": [
@@ -262,7 +262,9 @@ def _answers(measure_id: str, severity: float, rng: random.Random) -> Any:
     s = 1 - severity if better_high else severity
     answers: dict[str, Any] = {}
     for f in form.fields:
-        low = f.minimum or 0
+        if f.minimum is None:  # word answers and body sites are left unanswered
+            continue
+        low = f.minimum
         high = f.maximum if f.maximum is not None else 12
         value = _clip(round(low + s * (high - low) + rng.choice((-1, 0, 0, 1))), high, low)
         target = answers

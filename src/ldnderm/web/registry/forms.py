@@ -8,8 +8,10 @@ from typing import Any, ClassVar
 
 from django import forms
 
+from ldnderm.web.core.validators import year_in_range
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
 from ldnderm.web.screening import facts
+from ldnderm.web.screening.forms import LOOKUP
 
 # HTML date inputs take ISO dates only; the en-gb default (dd/mm/yyyy) would show blank.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -43,11 +45,13 @@ class CourseForm(Dated):
     condition_id = forms.ChoiceField(label="Condition")
     protocol_id = forms.ChoiceField(label="Dosing protocol", required=False)
     date_field = "started_on"
-    started_on = forms.DateField(widget=DATE)
+    started_on = forms.DateField(widget=DATE, validators=[year_in_range])
     medications_status = facts.radio("Current or recent medicines", facts.MEDICATIONS)
     medications = forms.CharField(
         label="Medicines (one per line)",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Type a name to pick it from the safety vocabulary; other names are screened "
+        "as unrecognised medicines (a hold).",
+        widget=forms.Textarea(attrs={"rows": 3, **LOOKUP}),
         required=False,
         max_length=2000,
     )
@@ -144,14 +148,15 @@ def _procedure(line: str) -> dict[str, Any]:
 
 class StopForm(Dated):
     date_field = "stopped_on"
-    stopped_on = forms.DateField(widget=DATE)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    stopped_on = forms.DateField(widget=DATE, validators=[year_in_range])
     stop_reason = forms.ChoiceField(choices=TreatmentCourse.StopReason.choices)
     stop_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class DoseForm(Dated):
     date_field = "changed_on"
-    changed_on = forms.DateField(widget=DATE)
+    changed_on = forms.DateField(widget=DATE, validators=[year_in_range])
     mg_per_day = forms.DecimalField(
         label="Dose (mg a day)", min_value=0, max_value=50, max_digits=5, decimal_places=2
     )
@@ -161,7 +166,7 @@ class DoseForm(Dated):
 
 class VisitForm(Dated):
     date_field = "visit_date"
-    visit_date = forms.DateField(widget=DATE)
+    visit_date = forms.DateField(widget=DATE, validators=[year_in_range])
     course_id = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -176,8 +181,8 @@ class AdverseEventForm(Dated):
         coerce=int, choices=[(g, str(g)) for g in range(1, 6)], help_text="CTCAE grade 1-5"
     )
     date_field = "onset_on"
-    onset_on = forms.DateField(widget=DATE)
-    resolved_on = forms.DateField(widget=DATE, required=False)
+    onset_on = forms.DateField(widget=DATE, validators=[year_in_range])
+    resolved_on = forms.DateField(widget=DATE, required=False, validators=[year_in_range])
     relatedness = forms.ChoiceField(choices=AdverseEvent.Relatedness.choices)
     action = forms.ChoiceField(choices=AdverseEvent.ActionTaken.choices)
     course_id = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)
@@ -186,3 +191,68 @@ class AdverseEventForm(Dated):
     def __init__(self, *args: Any, courses: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course_id"].choices = [("", "none"), *courses]  # type: ignore[attr-defined]
+
+
+# -- correcting and deleting records (every form names the version it was made on) -------------
+
+
+class Versioned(forms.Form):
+    """A change to an existing record: ``version`` is the version shown when the form opened,
+    so a save over someone else's change is refused (409) instead of silently undoing it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class PatientEditForm(Versioned):
+    given_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(max_length=100)
+    birth_year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
+    sex = forms.ChoiceField(choices=Patient.Sex.choices)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class CourseEditForm(Versioned):
+    started_on = forms.DateField(widget=DATE)
+    stopped_on = forms.DateField(widget=DATE, required=False)
+    stop_reason = forms.ChoiceField(
+        choices=[("", "not stopped"), *TreatmentCourse.StopReason.choices], required=False
+    )
+    stop_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DoseEditForm(Versioned):
+    changed_on = forms.DateField(widget=DATE)
+    mg_per_day = forms.DecimalField(min_value=0, max_value=50, max_digits=5, decimal_places=2)
+    formulation = forms.CharField(max_length=80, required=False)
+    note = forms.CharField(max_length=200, required=False)
+
+
+class VisitEditForm(Versioned):
+    visit_date = forms.DateField(widget=DATE)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AssessmentEditForm(Versioned):
+    responses = forms.JSONField(
+        label="Responses (JSON, as recorded)", widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class AdverseEventEditForm(Versioned):
+    term = forms.CharField(max_length=120)
+    grade = forms.TypedChoiceField(
+        coerce=int, choices=[(g, str(g)) for g in range(1, 6)], help_text="CTCAE grade 1-5"
+    )
+    resolved_on = forms.DateField(widget=DATE, required=False)
+    relatedness = forms.ChoiceField(choices=AdverseEvent.Relatedness.choices)
+    action = forms.ChoiceField(choices=AdverseEvent.ActionTaken.choices)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DeleteForm(Versioned):
+    reason = forms.CharField(
+        label="Why is this record deleted?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text="Kept in the audit trail.",
+    )

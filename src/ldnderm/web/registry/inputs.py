@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ldnderm.kernel.errors import InvalidInput
+from ldnderm.kernel.plausible import check_year
 from ldnderm.web.registry.models import MAX_DAILY_MG, AdverseEvent, Patient, TreatmentCourse
 
 _TEXT = 4000
@@ -21,6 +23,18 @@ MAX_ID = 2**63 - 1
 integer is not an unknown id but one no database can compare: SQLite raises OverflowError."""
 
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _plausible_year(day: dt.date) -> dt.date:
+    try:
+        return check_year(day, "")
+    except InvalidInput as exc:
+        raise ValueError(f"{exc.problem} (allowed: {exc.allowed})") from exc
+
+
+ClinicalDate = Annotated[dt.date, AfterValidator(_plausible_year)]
+"""A date in the years 1900-2100 (:func:`ldnderm.kernel.plausible.check_year`): a 422 naming
+the field otherwise, before any plan or due date is computed from it."""
 
 
 def storable(value: Any) -> Any:
@@ -73,6 +87,22 @@ class _In(Storable):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+MAX_VERSION = 2**31 - 1
+
+
+class _Versioned(_In):
+    """A change to an existing record: ``version`` is the version it was made on (or send it
+    as the ``If-Match`` header); see ``ldnderm.web.registry.versions``."""
+
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_VERSION,
+        description='The record\'s version as read (or the If-Match header, "<version>"); '
+        "a stale one answers 409, none at all 428.",
+    )
+
+
 def _not_null(value: Any) -> Any:
     """A patch may leave a required column out, but not set it to null (the database would
     refuse the NULL: an IntegrityError, answered as a misleading 409)."""
@@ -90,7 +120,7 @@ class PatientIn(_In):
     notes: str = Field("", max_length=_TEXT)
 
 
-class PatientPatch(_In):
+class PatientPatch(_Versioned):
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
     birth_year: int | None = Field(None, ge=1900, le=2100)
@@ -120,7 +150,7 @@ class CourseIn(_In):
     patient_id: RowId
     condition_id: str = Field(min_length=1, max_length=80)
     protocol_id: str = Field("", max_length=80)
-    started_on: dt.date
+    started_on: ClinicalDate
     profile: dict[str, Any] = Field(
         default_factory=dict,
         description="The screening profile as ``ldnderm screen`` reads it (age, sex, pregnant, "
@@ -135,17 +165,38 @@ class CourseIn(_In):
     )
 
 
-class CourseStopIn(_In):
-    stopped_on: dt.date
+class CourseStopIn(_Versioned):
+    stopped_on: ClinicalDate
     stop_reason: TreatmentCourse.StopReason
     stop_note: str = Field("", max_length=_TEXT)
 
 
 class DoseIn(_In):
-    changed_on: dt.date
+    changed_on: ClinicalDate
     mg_per_day: Decimal = Field(ge=0, le=MAX_DAILY_MG, max_digits=5, decimal_places=2)
     formulation: str = Field("", max_length=80)
     note: str = Field("", max_length=200)
+
+
+class DosePatch(_Versioned):
+    changed_on: ClinicalDate | None = None
+    mg_per_day: Decimal | None = Field(None, ge=0, le=MAX_DAILY_MG, max_digits=5, decimal_places=2)
+    formulation: str | None = Field(None, max_length=80)
+    note: str | None = Field(None, max_length=200)
+
+    _required = field_validator("changed_on", "mg_per_day", "formulation", "note")(_not_null)
+
+
+class CoursePatch(_Versioned):
+    """A correction of a course's dates and stop details (the condition, protocol and screening
+    stay as started)."""
+
+    started_on: ClinicalDate | None = None
+    stopped_on: ClinicalDate | None = None
+    stop_reason: TreatmentCourse.StopReason | Literal[""] | None = None
+    stop_note: str | None = Field(None, max_length=_TEXT)
+
+    _required = field_validator("started_on", "stop_reason", "stop_note")(_not_null)
 
 
 class VisitIn(_In):
@@ -153,13 +204,13 @@ class VisitIn(_In):
 
     patient_id: RowId
     course_id: RowId | None = None
-    visit_date: dt.date
+    visit_date: ClinicalDate
     notes: str = Field("", max_length=_TEXT)
     assessments: dict[str, Any] = Field(default_factory=dict, max_length=20)
 
 
-class VisitPatch(_In):
-    visit_date: dt.date | None = None
+class VisitPatch(_Versioned):
+    visit_date: ClinicalDate | None = None
     notes: str | None = Field(None, max_length=_TEXT)
 
     _required = field_validator("visit_date", "notes")(_not_null)
@@ -176,8 +227,8 @@ class AdverseEventIn(_In):
     course_id: RowId | None = None
     term: str = Field(min_length=1, max_length=120)
     grade: int = Field(ge=1, le=5)
-    onset_on: dt.date
-    resolved_on: dt.date | None = None
+    onset_on: ClinicalDate
+    resolved_on: ClinicalDate | None = None
     relatedness: AdverseEvent.Relatedness
     action: AdverseEvent.ActionTaken = AdverseEvent.ActionTaken.NONE
     notes: str = Field("", max_length=_TEXT)
@@ -189,10 +240,10 @@ class AdverseEventIn(_In):
         return self
 
 
-class AdverseEventPatch(_In):
+class AdverseEventPatch(_Versioned):
     term: str | None = Field(None, min_length=1, max_length=120)
     grade: int | None = Field(None, ge=1, le=5)
-    resolved_on: dt.date | None = None
+    resolved_on: ClinicalDate | None = None
     relatedness: AdverseEvent.Relatedness | None = None
     action: AdverseEvent.ActionTaken | None = None
     notes: str | None = Field(None, max_length=_TEXT)

@@ -9,6 +9,9 @@ keys: the knowledge base is versioned data, and a record keeps the id it was mad
 
 from __future__ import annotations
 
+import decimal
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -21,7 +24,17 @@ MAX_DAILY_MG = max_daily_mg()
 migration, which ``makemigrations --check`` in ``make test`` demands."""
 
 
-class Patient(models.Model):
+class Versioned(models.Model):
+    """A mutable record: ``version`` is raised by one on every change, so a change made on a
+    version read earlier can be refused as stale (``ldnderm.web.registry.versions``)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Patient(Versioned):
     """A person treated at one clinic. ``mrn`` is the clinic's own record number."""
 
     class Sex(models.TextChoices):
@@ -64,7 +77,7 @@ class Patient(models.Model):
         return self.clinic.demo
 
 
-class TreatmentCourse(models.Model):
+class TreatmentCourse(Versioned):
     """One course of naltrexone for one condition, from start to stop."""
 
     class StopReason(models.TextChoices):
@@ -125,7 +138,7 @@ class ScreeningSnapshot(models.Model):
         return f"screening of course {self.course_id}: {self.verdict}"
 
 
-class DoseChange(models.Model):
+class DoseChange(Versioned):
     """A dose in effect from ``changed_on`` until the next change (mg per day)."""
 
     course = models.ForeignKey(TreatmentCourse, on_delete=models.CASCADE, related_name="doses")
@@ -147,7 +160,7 @@ class DoseChange(models.Model):
         return f"{self.mg_per_day} mg/day from {self.changed_on}"
 
 
-class Visit(models.Model):
+class Visit(Versioned):
     """A clinic contact at which measures are taken."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="visits")
@@ -164,7 +177,24 @@ class Visit(models.Model):
         return f"visit {self.pk} on {self.visit_date}"
 
 
-class Assessment(models.Model):
+class ScoreTotalField(models.DecimalField):  # type: ignore[type-arg]
+    """A score total column that always reads back.
+
+    SQLite does not enforce ``max_digits``, and Django's SQLite converter rounds what it reads in
+    a decimal context of ``max_digits`` digits, so a value stored too large (an IHS4 of
+    1,000,000 saved before counts were bounded) raised ``decimal.InvalidOperation`` on every
+    read of the row. This field reads in a context wide enough for any value SQLite holds; the
+    measures' input bounds keep new totals within ``max_digits`` (PostgreSQL's ``numeric``
+    enforces it too), and :mod:`ldnderm.web.registry.scoring` shows a stored row that no longer
+    scores as "cannot be scored".
+    """
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=max(self.max_digits or 0, 40), Emax=decimal.MAX_EMAX)
+
+
+class Assessment(Versioned):
     """One outcome measure taken at a visit. ``responses`` holds the raw item answers so the
     score can be recomputed when the measure's version changes (``ldnderm registry rescore``);
     ``result`` is the :class:`ldnderm.measures.ScoreResult` as JSON and ``total`` its number."""
@@ -174,7 +204,7 @@ class Assessment(models.Model):
     measure_version = models.CharField(max_length=120)
     responses = models.JSONField()
     result = models.JSONField()
-    total = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    total = ScoreTotalField(max_digits=8, decimal_places=2, null=True, blank=True)
     knowledge_version = models.CharField(max_length=80)
 
     class Meta:
@@ -187,7 +217,7 @@ class Assessment(models.Model):
         return f"{self.measure_id} at visit {self.visit_id}"
 
 
-class AdverseEvent(models.Model):
+class AdverseEvent(Versioned):
     """An adverse event, graded 1 (mild) to 5 (death) as in CTCAE."""
 
     class Relatedness(models.TextChoices):

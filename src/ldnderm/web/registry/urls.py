@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ldnderm.web.registry.views import courses, dashboard, patients, responsible, visits
+from ldnderm.web.registry.views import (
+    courses,
+    dashboard,
+    patients,
+    records,
+    responsible,
+    visits,
+)
 
 app_name = "registry"
 
@@ -26,5 +33,7 @@ urlpatterns = [
     ),
     path("courses/<int:course_id>/stop/", courses.course_stop, name="course-stop"),
     path("courses/<int:course_id>/dose/", courses.dose_change, name="dose-change"),
+    path("courses/<int:course_id>/order/", courses.course_order, name="course-order"),
     path("measures/<slug:measure_id>/form/", visits.measure_form, name="measure-form"),
 ]
+urlpatterns += records.urlpatterns()

@@ -13,7 +13,9 @@ import json
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
+from ldnderm.web.core.validators import year_in_range
 from ldnderm.web.screening import facts
 
 LIST_FIELDS = {"conditions", "medications", "allergies", "planned_procedures"}
@@ -21,6 +23,18 @@ MED_PREFIX = "med"
 MED_ROWS = 3
 """Empty medicine rows shown on a new form ("Add a medicine row" adds one more)."""
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LOOKUP = {
+    "autocomplete": "off",
+    "hx-get": reverse_lazy("screening:medicines"),
+    "hx-trigger": "input changed delay:250ms",
+    "hx-target": "next .med-suggest",
+    "hx-select": ".med-box",
+    "hx-swap": "innerHTML",
+    "hx-sync": "this:replace",
+}
+"""A medicine field that looks names up in the safety vocabulary as it is typed (HTMX); the
+suggestions land in the ``.med-suggest`` element after it (``screening/medicines.js`` fills
+the pick in)."""
 
 
 def _choices(values: list[str]) -> list[tuple[str, str]]:
@@ -30,11 +44,17 @@ def _choices(values: list[str]) -> list[tuple[str, str]]:
 class MedicationRow(forms.Form):
     """One medicine: a name or a code is enough; dates and "as needed" are optional."""
 
-    name = forms.CharField(required=False, max_length=200, label="Medicine")
+    name = forms.CharField(
+        required=False, max_length=200, label="Medicine", widget=forms.TextInput(attrs=LOOKUP)
+    )
     rxnorm = forms.CharField(required=False, max_length=12, label="RxNorm (optional)")
     atc = forms.CharField(required=False, max_length=7, label="ATC (optional)")
-    start = forms.DateField(required=False, widget=DATE, label="Started")
-    end = forms.DateField(required=False, widget=DATE, label="Last taken")
+    start = forms.DateField(
+        required=False, widget=DATE, label="Started", validators=[year_in_range]
+    )
+    end = forms.DateField(
+        required=False, widget=DATE, label="Last taken", validators=[year_in_range]
+    )
     prn = forms.BooleanField(required=False, label="As needed")
 
     def entry(self) -> dict[str, Any] | None:
@@ -83,9 +103,14 @@ class ScreeningForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Or paste a JSON profile or FHIR R4 Bundle (replaces the fields below)",
     )
-    as_of = forms.DateField(required=False, label="Evaluation date (default today)", widget=DATE)
+    as_of = forms.DateField(
+        required=False,
+        label="Evaluation date (default today)",
+        widget=DATE,
+        validators=[year_in_range],
+    )
     age = forms.IntegerField(required=False, min_value=0, max_value=130, label="Age (years)")
-    birth_date = forms.DateField(required=False, widget=DATE)
+    birth_date = forms.DateField(required=False, widget=DATE, validators=[year_in_range])
     sex = forms.ChoiceField(choices=_choices(["unknown", "female", "male", "other"]))
     medications_status = facts.radio("Current or recent medicines", facts.MEDICATIONS)
     allergies_status = facts.radio("Allergies", facts.ALLERGIES)
@@ -125,7 +150,9 @@ class ScreeningForm(forms.Form):
         choices=_choices(["", "passed", "failed"]), required=False
     )
     condition = forms.CharField(required=False, label="Plan: condition (id or name)")
-    start = forms.DateField(required=False, label="Plan: first dose", widget=DATE)
+    start = forms.DateField(
+        required=False, label="Plan: first dose", widget=DATE, validators=[year_in_range]
+    )
     protocol = forms.CharField(required=False, label="Plan: protocol (default per condition)")
     target_mg = forms.CharField(required=False, label="Plan: target dose (mg/day)")
     supply_days = forms.IntegerField(
@@ -199,6 +226,12 @@ class ScreeningForm(forms.Form):
                 return json.loads(data["document"])
             except json.JSONDecodeError as exc:
                 self.add_error("document", f"not valid JSON (line {exc.lineno})")
+                return None
+            except RecursionError:
+                self.add_error("document", "nested too deeply to read")
+                return None
+            except ValueError:  # an integer of more digits than Python converts
+                self.add_error("document", "holds a number too long to read")
                 return None
         meds = self._medications()
         if meds is None:

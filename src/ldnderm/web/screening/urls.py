@@ -7,4 +7,7 @@ from django.urls import path
 from ldnderm.web.screening import views
 
 app_name = "screening"
-urlpatterns = [path("", views.screening, name="form")]
+urlpatterns = [
+    path("", views.screening, name="form"),
+    path("medicines/", views.medicines, name="medicines"),
+]

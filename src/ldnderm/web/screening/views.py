@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ldnderm.kernel.errors import InvalidInput, NotFound
 from ldnderm.web.screening import facts
@@ -42,6 +42,31 @@ def screening(request: HttpRequest) -> HttpResponse:
     response = render(request, "screening/screen.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def medicines(request: HttpRequest) -> HttpResponse:
+    """Names of the safety vocabulary matching what is typed: an HTMX fragment for the medicine
+    field whose id HTMX sends as ``HX-Trigger``. The text is ``q``, or the field's own value as
+    HTMX sends it (``med-N-name``, or of the one-per-line ``medications`` its last line).
+    Nothing is stored: the vocabulary is public data."""
+    from ldnderm.safety.lookup import MIN_QUERY, suggest
+
+    typed = next(
+        (str(v) for k, v in request.GET.items() if k in MED_QUERY_KEYS or k.endswith("-name")),
+        "",
+    )
+    query = (typed.splitlines() or [""])[-1].strip()[:100]
+    context = {
+        "query": query,
+        "short": len(query) < MIN_QUERY,
+        "suggestions": suggest(query),
+        "target": request.headers.get("HX-Trigger", "")[:80],
+    }
+    return render(request, "screening/partials/medicines.html", context)
+
+
+MED_QUERY_KEYS = ("q", "medications")
 
 
 def _run(form: ScreeningForm) -> dict[str, Any]:

@@ -12,7 +12,14 @@ from ldnderm.web.audit.log import Action
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AdverseEventIn, AdverseEventPatch
 from ldnderm.web.registry.models import AdverseEvent, Patient, TreatmentCourse
-from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
+from ldnderm.web.registry.services import plausible
+from ldnderm.web.registry.services.common import (
+    audit,
+    changes_of,
+    delete_record,
+    update_record,
+)
+from ldnderm.web.registry.versions import Expected, locked
 
 
 def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
@@ -20,6 +27,9 @@ def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
     course = None
     if data.course_id is not None:
         course = scope.get(TreatmentCourse, data.course_id, patient.courses.all())
+    today = scope.today()
+    plausible.event_date("onset_on", data.onset_on, patient, course, today)
+    plausible.not_after_tomorrow("resolved_on", data.resolved_on, today)
     fields = data.model_dump(exclude={"patient_id", "course_id"})
     with transaction.atomic():
         event = AdverseEvent.objects.create(patient=patient, course=course, **fields)
@@ -28,25 +38,29 @@ def record_adverse_event(scope: Scope, data: AdverseEventIn) -> AdverseEvent:
 
 
 def update_adverse_event(
-    scope: Scope, event: AdverseEvent, data: AdverseEventPatch
+    scope: Scope, event: AdverseEvent, data: AdverseEventPatch, expected: Expected | None
 ) -> AdverseEvent:
-    """Apply ``data`` to the event as it stands in the database (the row is locked and read
-    again, so a grade raised meanwhile cannot be lowered from a stale copy)."""
-    changes = data.model_dump(exclude_unset=True)
+    """Apply ``data`` to the event as it stands in the database, on the version read (the row
+    is locked and read again, so a grade raised meanwhile cannot be lowered from a stale copy).
+    Lowering the grade is for clinicians and administrators (audited as ``denied`` otherwise)."""
+    changes = changes_of(data)
+    today = scope.today()
+
+    def check(current: AdverseEvent) -> None:
+        if current.resolved_on is not None and current.resolved_on < current.onset_on:
+            raise InvalidInput("resolved_on", "is before the onset", f">= {current.onset_on}")
+        plausible.not_after_tomorrow("resolved_on", current.resolved_on, today)
+
     with transaction.atomic():
-        current = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+        current = locked(AdverseEvent, event.pk, expected, changes)
         lowers = changes.get("grade") is not None and changes["grade"] < current.grade
-        if not (lowers and not scope.may_correct):
-            diff = changed_fields(current, changes)
-            if current.resolved_on is not None and current.resolved_on < current.onset_on:
-                raise InvalidInput("resolved_on", "is before the onset", f">= {current.onset_on}")
-            if diff:
-                current.save()
-            audit(scope, Action.UPDATE, current, changes=diff)
-            return current
+        if not lowers or scope.may_correct:
+            return update_record(scope, current, changes, expected, check)
     # Outside the transaction, so that the ``denied`` audit event is kept.
     scope.deny_correction("lower-adverse-event-grade")
 
 
-def delete_adverse_event(scope: Scope, event: AdverseEvent, reason: str | None) -> None:
-    delete_record(scope, event, reason)
+def delete_adverse_event(
+    scope: Scope, event: AdverseEvent, reason: str | None, expected: Expected | None
+) -> None:
+    delete_record(scope, event, reason, expected)

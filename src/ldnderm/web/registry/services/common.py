@@ -3,16 +3,21 @@ deletes one event per row removed) and paging."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from pydantic import BaseModel
 
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.web.audit.cascade import delete_audited
 from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope, object_type_of, patient_id_of
+from ldnderm.web.registry.models import Versioned
+from ldnderm.web.registry.versions import Expected, compare_and_set, locked, required
 
 M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=Versioned)
 
 MAX_PAGE = 200
 # Past any table's end, yet small enough that OFFSET + LIMIT fits the 64-bit integer SQLite and
@@ -40,14 +45,52 @@ def deletion_reason(reason: str | None) -> str:
     return text
 
 
-def delete_record(scope: Scope, obj: models.Model, reason: str | None) -> None:
+def delete_record(
+    scope: Scope, obj: Versioned, reason: str | None, expected: Expected | None
+) -> None:
     """Delete a clinical record (and what belongs to it): clinicians and administrators only,
-    with a reason, kept in the ``delete`` audit event written in the same transaction. Every row
-    the deletion removes by cascade gets its own ``delete`` event, and every row whose key it
-    clears an ``update`` (see :mod:`ldnderm.web.audit.cascade`)."""
+    with a reason, kept in the ``delete`` audit event written in the same transaction; only if
+    the record is still at the ``expected`` version (StaleVersion otherwise: the row is locked
+    and compared first). Every row the deletion removes by cascade gets its own ``delete``
+    event, and every row whose key it clears an ``update`` (:mod:`ldnderm.web.audit.cascade`)."""
     scope.require_corrector("delete-" + object_type_of(obj).replace("_", "-"))
     text = deletion_reason(reason)
-    delete_audited(scope.actor, obj, object_type_of, patient_id_of(obj), reason=text)
+    with transaction.atomic():
+        current = locked(type(obj), obj.pk, expected, {})
+        delete_audited(scope.actor, current, object_type_of, patient_id_of(current), reason=text)
+
+
+def update_record(
+    scope: Scope,
+    obj: V,
+    changes: dict[str, Any],
+    expected: Expected | None,
+    check: Callable[[V], None] | None = None,
+    shown: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    **detail: Any,
+) -> V:
+    """Apply ``changes`` to the record as it stands in the database, only if it is still at the
+    ``expected`` version: the row is locked and compared, ``check`` sees the merged record, and
+    the write is a compare-and-set raising the version (:mod:`ldnderm.web.registry.versions`).
+    The ``update`` audit event keeps each changed field's old and new value (``shown`` may
+    restate them) and ``detail``."""
+    model = type(obj)
+    with transaction.atomic():
+        current = locked(model, obj.pk, expected, changes)
+        diff = changed_fields(current, changes)
+        if check is not None:
+            check(current)
+        if diff:
+            fields = {name: getattr(current, name) for name in diff}
+            compare_and_set(current, required(expected), fields)
+        kept = shown(diff) if shown is not None else diff
+        audit(scope, Action.UPDATE, current, changes=kept, version=current.version, **detail)
+    return current
+
+
+def changes_of(data: BaseModel) -> dict[str, Any]:
+    """The fields a patch sets, without the version it names."""
+    return data.model_dump(exclude_unset=True, exclude={"version"})
 
 
 def page(qs: models.QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:

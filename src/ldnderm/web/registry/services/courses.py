@@ -39,12 +39,21 @@ from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import (
     HOLD_REASON_MIN,
     CourseIn,
+    CoursePatch,
     CourseStopIn,
     DoseIn,
+    DosePatch,
     HoldResolution,
 )
 from ldnderm.web.registry.models import DoseChange, Patient, ScreeningSnapshot, TreatmentCourse
-from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
+from ldnderm.web.registry.services import plausible
+from ldnderm.web.registry.services.common import (
+    audit,
+    changes_of,
+    delete_record,
+    update_record,
+)
+from ldnderm.web.registry.versions import Expected, locked
 
 
 @dataclass(frozen=True)
@@ -94,8 +103,10 @@ def propose(scope: Scope, data: CourseIn) -> Proposal:
     Raises InvalidInput naming ``hold_resolutions[i].rule`` for a resolution of a
     contraindication (never allowed), of no hold finding, or of the same rule twice."""
     patient = scope.get(Patient, data.patient_id)
+    plausible.after_birth("started_on", data.started_on, patient)
+    plausible.course_start("started_on", data.started_on, scope.today())
     clinical.check_condition(data.condition_id)
-    plan = clinical.plan(data.condition_id, data.protocol_id, data.started_on)
+    plan = clinical.plan(data.condition_id, data.protocol_id, data.started_on, data.profile)
     profile = dict(data.profile)
     target = clinical.target_mg(plan)
     if profile.get("planned_dose_mg") is None and target is not None:
@@ -195,32 +206,90 @@ def start_course(scope: Scope, data: CourseIn) -> TreatmentCourse:
 
 def change_dose(scope: Scope, course: TreatmentCourse, data: DoseIn) -> DoseChange:
     scope.require_prescriber()
-    if data.changed_on < course.started_on:
-        raise InvalidInput("changed_on", "is before the course started", f">= {course.started_on}")
+    plausible.event_date("changed_on", data.changed_on, course.patient, course, scope.today())
     with transaction.atomic():
         dose = DoseChange.objects.create(course=course, **data.model_dump())
         audit(scope, Action.CREATE, dose, mg_per_day=float(data.mg_per_day))
     return dose
 
 
-def stop_course(scope: Scope, course: TreatmentCourse, data: CourseStopIn) -> TreatmentCourse:
+def update_dose(
+    scope: Scope, dose: DoseChange, data: DosePatch, expected: Expected | None
+) -> DoseChange:
+    """Correct a recorded dose (clinicians), on the version read."""
     scope.require_prescriber()
-    if course.stopped_on is not None:
-        raise InvalidInput("stopped_on", "the course has already stopped")
-    if data.stopped_on < course.started_on:
-        raise InvalidInput("stopped_on", "is before the course started", f">= {course.started_on}")
+    today = scope.today()
+
+    def check(current: DoseChange) -> None:
+        course = current.course
+        plausible.event_date("changed_on", current.changed_on, course.patient, course, today)
+
+    return update_record(scope, dose, changes_of(data), expected, check)
+
+
+def delete_dose(
+    scope: Scope, dose: DoseChange, reason: str | None, expected: Expected | None
+) -> None:
+    delete_record(scope, dose, reason, expected)
+
+
+def stop_course(
+    scope: Scope, course: TreatmentCourse, data: CourseStopIn, expected: Expected | None
+) -> TreatmentCourse:
+    """Stop a running course, on the version read: of two concurrent stops one succeeds and
+    the other is stale."""
+    scope.require_prescriber()
+    changes = changes_of(data)
     with transaction.atomic():
-        diff = changed_fields(
-            course, data.model_dump(include={"stopped_on", "stop_reason", "stop_note"})
-        )
-        course.save(update_fields=["stopped_on", "stop_reason", "stop_note"])
-        audit(scope, Action.UPDATE, course, stop_reason=data.stop_reason, changes=diff)
-    return course
+        current = locked(TreatmentCourse, course.pk, expected, changes)
+        if current.stopped_on is not None:
+            raise InvalidInput("stopped_on", "the course has already stopped")
+        plausible.after_start("stopped_on", data.stopped_on, current)
+        return update_record(scope, current, changes, expected)
 
 
-def delete_course(scope: Scope, course: TreatmentCourse, reason: str | None) -> None:
+def update_course(
+    scope: Scope, course: TreatmentCourse, data: CoursePatch, expected: Expected | None
+) -> TreatmentCourse:
+    """Correct a course's start, or its stop date and reason (clinicians), on the version read.
+    The start stays after the birth year, within the lead time and before anything recorded
+    under the course; a stop stays after the start."""
+    scope.require_prescriber()
+    today = scope.today()
+
+    def check(current: TreatmentCourse) -> None:
+        plausible.after_birth("started_on", current.started_on, current.patient)
+        if current.started_on != course.started_on:
+            plausible.course_start("started_on", current.started_on, today)
+        first = _first_recorded(current)
+        if first is not None and first < current.started_on:
+            raise InvalidInput(
+                "started_on",
+                f"{current.started_on} is after the course's first record ({first})",
+                f"a date up to {first}",
+            )
+        if current.stopped_on is not None:
+            plausible.after_start("stopped_on", current.stopped_on, current)
+        elif current.stop_reason:
+            raise InvalidInput("stop_reason", "a running course has no stop reason", "none")
+
+    return update_record(scope, course, changes_of(data), expected, check)
+
+
+def _first_recorded(course: TreatmentCourse) -> dt.date | None:
+    days = [
+        *course.doses.values_list("changed_on", flat=True),
+        *course.visits.values_list("visit_date", flat=True),
+        *course.adverse_events.values_list("onset_on", flat=True),
+    ]
+    return min(days) if days else None
+
+
+def delete_course(
+    scope: Scope, course: TreatmentCourse, reason: str | None, expected: Expected | None
+) -> None:
     """Delete a course with its doses and screening snapshot (:func:`delete_record`)."""
-    delete_record(scope, course, reason)
+    delete_record(scope, course, reason, expected)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Count
 
 from ldnderm import measures
+from ldnderm.kernel.errors import LdnDermError
 from ldnderm.privacy.small_cells import SMALL_CELL, Relation, suppress
 from ldnderm.web.audit.log import Action, record
 from ldnderm.web.registry.access import Scope
@@ -192,7 +193,10 @@ def responders_at_week_12(scope: Scope) -> list[ResponderRow]:
         pair = _baseline_and_week_12(taken)
         if pair is None:
             continue
-        result = measure.compare(*pair)
+        try:
+            result = measure.compare(*pair)
+        except LdnDermError:  # a stored row that no longer scores (scoring.problem) counts as
+            continue  # not evaluable, never as an error of the whole dashboard
         if not result.evaluable:
             continue
         for key, met in result.responders.items():

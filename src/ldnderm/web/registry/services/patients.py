@@ -23,7 +23,15 @@ from ldnderm.web.registry.models import (
     TreatmentCourse,
     Visit,
 )
-from ldnderm.web.registry.services.common import audit, changed_fields, page
+from ldnderm.web.registry.services import plausible
+from ldnderm.web.registry.services.common import (
+    audit,
+    changes_of,
+    delete_record,
+    page,
+    update_record,
+)
+from ldnderm.web.registry.versions import Expected
 
 
 def search(
@@ -77,19 +85,31 @@ def list_patients(
 
 
 def create_patient(scope: Scope, data: PatientIn) -> Patient:
+    plausible.birth_year("birth_year", data.birth_year, scope.today())
     with transaction.atomic():
         patient = Patient.objects.create(clinic_id=scope.clinic_id, **data.model_dump())
         audit(scope, Action.CREATE, patient)
     return patient
 
 
-def update_patient(scope: Scope, patient: Patient, data: PatientPatch) -> Patient:
-    with transaction.atomic():
-        diff = changed_fields(patient, data.model_dump(exclude_unset=True))
-        if diff:
-            patient.save()
-        audit(scope, Action.UPDATE, patient, changes=diff)
-    return patient
+def update_patient(
+    scope: Scope, patient: Patient, data: PatientPatch, expected: Expected | None
+) -> Patient:
+    """Change the patient's details on the version read (StaleVersion otherwise)."""
+    changes = changes_of(data)
+    if "birth_year" in changes:
+        plausible.birth_year_of_existing(
+            "birth_year", changes["birth_year"], patient, scope.today()
+        )
+    return update_record(scope, patient, changes, expected)
+
+
+def delete_patient(
+    scope: Scope, patient: Patient, reason: str | None, expected: Expected | None
+) -> None:
+    """Delete a patient with the whole record (:func:`delete_record`: clinicians and
+    administrators, with a reason, on the version read)."""
+    delete_record(scope, patient, reason, expected)
 
 
 def read_patient(scope: Scope, patient: Patient) -> Patient:

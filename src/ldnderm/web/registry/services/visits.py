@@ -4,20 +4,30 @@ definition or version changes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from ldnderm import measures
 from ldnderm.kernel.errors import InvalidInput
 from ldnderm.measures import ScoreResult
 from ldnderm.web.audit.log import Action, Actor, unsaved
 from ldnderm.web.audit.models import AuditEvent
+from ldnderm.web.registry import scoring
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.inputs import AssessmentIn, VisitIn, VisitPatch
 from ldnderm.web.registry.models import Assessment, Patient, TreatmentCourse, Visit
-from ldnderm.web.registry.services.common import audit, changed_fields, delete_record
+from ldnderm.web.registry.services import plausible
+from ldnderm.web.registry.services.common import (
+    audit,
+    changes_of,
+    delete_record,
+    update_record,
+)
+from ldnderm.web.registry.versions import Expected
 
 
 def score(measure_id: str, responses: Any, where: str | None = None) -> ScoreResult:
@@ -54,6 +64,7 @@ def record_visit(scope: Scope, data: VisitIn) -> Visit:
     course = None
     if data.course_id is not None:
         course = scope.get(TreatmentCourse, data.course_id, patient.courses.all())
+    plausible.event_date("visit_date", data.visit_date, patient, course, scope.today())
     # Score before writing anything: invalid responses leave the database untouched.
     scored = {mid: score(mid, responses) for mid, responses in data.assessments.items()}
     with transaction.atomic():
@@ -70,19 +81,21 @@ def record_visit(scope: Scope, data: VisitIn) -> Visit:
     return visit
 
 
-def update_visit(scope: Scope, visit: Visit, data: VisitPatch) -> Visit:
-    with transaction.atomic():
-        diff = changed_fields(visit, data.model_dump(exclude_unset=True))
-        if diff:
-            visit.save()
-        audit(scope, Action.UPDATE, visit, changes=diff)
-    return visit
+def update_visit(scope: Scope, visit: Visit, data: VisitPatch, expected: Expected | None) -> Visit:
+    changes = changes_of(data)
+    today = scope.today()
+
+    def check(current: Visit) -> None:
+        patient, course = current.patient, current.course
+        plausible.event_date("visit_date", current.visit_date, patient, course, today)
+
+    return update_record(scope, visit, changes, expected, check)
 
 
-def delete_visit(scope: Scope, visit: Visit, reason: str | None) -> None:
+def delete_visit(scope: Scope, visit: Visit, reason: str | None, expected: Expected | None) -> None:
     """Delete a visit and its assessments (:func:`delete_record`: clinicians and administrators,
     with a reason)."""
-    delete_record(scope, visit, reason)
+    delete_record(scope, visit, reason, expected)
 
 
 def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
@@ -94,22 +107,32 @@ def add_assessment(scope: Scope, data: AssessmentIn) -> Assessment:
     return assessment
 
 
-def update_assessment(scope: Scope, assessment: Assessment, responses: Any) -> Assessment:
-    """Replace the responses and re-score; the audit event keeps the old and new responses
-    and totals (``changes``) and, as before, ``total``."""
-    with transaction.atomic():
-        old_total, old_responses = assessment.total, assessment.responses
-        assessment.responses = responses
-        _fill(assessment, score(assessment.measure_id, responses))
-        assessment.save()
-        totals = [_num(old_total), _num(assessment.total)]
-        changes = {"responses": [old_responses, responses], "total": totals}
-        audit(scope, Action.UPDATE, assessment, changes=changes, total=totals)
-    return assessment
+def update_assessment(
+    scope: Scope, assessment: Assessment, responses: Any, expected: Expected | None
+) -> Assessment:
+    """Replace the responses and re-score, on the version read; the audit event keeps the old
+    and new responses and totals."""
+    result = score(assessment.measure_id, responses)
+    row = Assessment(visit=assessment.visit, measure_id=assessment.measure_id, responses=responses)
+    _fill(row, result)
+    changes = {
+        name: getattr(row, name)
+        for name in ("responses", "result", "total", "measure_version", "knowledge_version")
+    }
+
+    def shown(diff: dict[str, Any]) -> dict[str, Any]:
+        # Totals as numbers, as the rescore keeps them.
+        if "total" not in diff:
+            return diff
+        return {**diff, "total": [None if t is None else float(t) for t in diff["total"]]}
+
+    return update_record(scope, assessment, changes, expected, shown=shown)
 
 
-def delete_assessment(scope: Scope, assessment: Assessment, reason: str | None) -> None:
-    delete_record(scope, assessment, reason)
+def delete_assessment(
+    scope: Scope, assessment: Assessment, reason: str | None, expected: Expected | None
+) -> None:
+    delete_record(scope, assessment, reason, expected)
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -132,11 +155,25 @@ def _rescore_changes(
 SYSTEM = Actor(user_id=None, username="system:rescore", clinic_id=None)
 
 
-def rescore(measure_id: str | None = None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Rescored:
+    """What ``rescore`` did: rows seen and changed, and each row that cannot be scored (its id
+    and why), left as it was."""
+
+    seen: int
+    changed: int
+    failed: list[tuple[int, str]]
+
+
+def rescore(measure_id: str | None = None) -> Rescored:
     """Recompute every stored assessment (of one measure, or all) from its raw responses with
-    the measures as they are now. Returns ``(seen, changed)``. A system task: it runs from the
-    command line, outside any clinic, and keeps each changed row's new version."""
+    the measures as they are now. A system task: it runs from the command line, outside any
+    clinic, and keeps each changed row's new version; a row is written only on the version it
+    was read at, raising it. A row that cannot be scored
+    (:func:`ldnderm.web.registry.scoring.problem`) is reported and left unchanged; the others
+    are rescored all the same."""
     seen = changed = 0
+    failed: list[tuple[int, str]] = []
     qs = Assessment.objects.select_related("visit").order_by("id")
     if measure_id:
         qs = qs.filter(measure_id=measure_id)
@@ -144,15 +181,28 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
     with transaction.atomic():
         for assessment in qs.iterator(chunk_size=500):
             seen += 1
+            reason = scoring.problem(assessment)
+            if reason is not None:
+                failed.append((assessment.pk, reason))
+                continue
             before = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             old_total = assessment.total
             _fill(assessment, measures.get(assessment.measure_id).score(assessment.responses))
             after = (assessment.result, assessment.measure_version, assessment.knowledge_version)
             if before != after:
-                changed += 1
-                assessment.save(
-                    update_fields=["result", "total", "measure_version", "knowledge_version"]
+                # Only on the version read: a row changed meanwhile was scored by that change.
+                written = Assessment.objects.filter(
+                    pk=assessment.pk, version=assessment.version
+                ).update(
+                    result=assessment.result,
+                    total=assessment.total,
+                    measure_version=assessment.measure_version,
+                    knowledge_version=assessment.knowledge_version,
+                    version=F("version") + 1,
                 )
+                if not written:
+                    continue
+                changed += 1
                 detail = {
                     "reason": "rescore",
                     "changes": _rescore_changes(before, old_total, assessment),
@@ -169,4 +219,4 @@ def rescore(measure_id: str | None = None) -> tuple[int, int]:
                 )
         # Audited at the end, in one insert: the chain head is locked only from here on.
         AuditEvent.objects.bulk_create(events, batch_size=500)
-    return seen, changed
+    return Rescored(seen, changed, failed)

@@ -18,11 +18,17 @@ def get_item(mapping: Mapping[str, Any] | None, key: str) -> Any:
     return mapping.get(key, "")
 
 
-ANSWER_WORDS = {"not_relevant": "not relevant"}
-"""Answer codes a form shows in words (the code is still what is posted)."""
+@register.filter
+def shown_result(assessment: Any) -> dict[str, Any]:
+    """The assessment's result as a page shows it ("cannot be scored: ..." for a stored row that
+    no longer scores; :mod:`ldnderm.web.registry.scoring`)."""
+    from ldnderm.web.registry import scoring
+
+    return scoring.shown_result(assessment)
 
 
 @register.filter
-def answer_label(code: object) -> str:
-    """The words for an answer code on a measure's form: ``not_relevant`` -> ``not relevant``."""
-    return ANSWER_WORDS.get(str(code), str(code))
+def get_list(mapping: Any, key: str) -> list[str]:
+    """All posted values of ``key`` (checkboxes), or ``[]``."""
+    getlist = getattr(mapping, "getlist", None)
+    return list(getlist(key)) if getlist else []

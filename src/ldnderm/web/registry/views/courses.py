@@ -19,6 +19,8 @@ from ldnderm.web.registry.inputs import (
 )
 from ldnderm.web.registry.models import Patient, TreatmentCourse
 from ldnderm.web.registry.services import courses as service
+from ldnderm.web.registry.services import orders
+from ldnderm.web.registry.versions import Expected, StaleVersion
 from ldnderm.web.registry.views.base import is_htmx, page
 from ldnderm.web.screening import facts
 
@@ -98,16 +100,25 @@ def course_start(request: HttpRequest, scope: Scope, patient_id: int) -> HttpRes
 @page("patient_data", course_id=TreatmentCourse)
 def course_stop(request: HttpRequest, scope: Scope, course_id: int) -> HttpResponse:
     course = scope.get(TreatmentCourse, course_id)
-    form = StopForm(request.POST or None, today=scope.today())
+    form = StopForm(request.POST or None, today=scope.today(), initial={"version": course.version})
     error = None
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = Expected(data.pop("version"))
         try:
-            service.stop_course(scope, course, CourseStopIn(**form.cleaned_data))
+            service.stop_course(scope, course, CourseStopIn(**data), expected)
             return redirect("registry:patient", patient_id=course.patient_id)
+        except StaleVersion:
+            status = 409
+            error = (
+                "Not saved: someone else changed this course after you opened it. "
+                "Open the patient again to see its current state."
+            )
         except InvalidInput as exc:
             error = str(exc)
     context = {"course": course, "form": form, "error": error, "title": "Stop course"}
-    return render(request, "registry/course_change.html", context)
+    return render(request, "registry/course_change.html", context, status=status)
 
 
 @page("patient_data", course_id=TreatmentCourse)
@@ -140,3 +151,24 @@ def dose_change(request: HttpRequest, scope: Scope, course_id: int) -> HttpRespo
         "steps": service.planned_steps(course, today),
     }
     return render(request, "registry/course_change.html", context)
+
+
+@page("patient_data", course_id=TreatmentCourse)
+def course_order(request: HttpRequest, scope: Scope, course_id: int) -> HttpResponse:
+    """The prescription and compounding order of a course, print-friendly; ``days`` and ``form``
+    (liquid or capsule) are chosen on the page."""
+    qs = scope.rows(TreatmentCourse).select_related("patient", "screening")
+    course = scope.get(TreatmentCourse, course_id, qs)
+    form = request.GET.get("form", "liquid")
+    context: dict[str, object] = {"course": course, "form": form, "days": request.GET.get("days")}
+    try:
+        days = int(request.GET.get("days") or orders.DAYS_DEFAULT)
+        context["days"] = days
+        context["result"] = orders.course_order(scope, course, days, form)
+    except ValueError:
+        context["error"] = "days: a whole number of days, 1-365"
+    except InvalidInput as exc:
+        context["error"] = str(exc)
+    context["condition"] = clinical.condition_names().get(course.condition_id, course.condition_id)
+    status = 400 if "error" in context else 200
+    return render(request, "registry/course_order.html", context, status=status)

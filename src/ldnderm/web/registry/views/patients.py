@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ldnderm.web.registry import charts, clinical
+from ldnderm.web.registry import charts, clinical, scoring
 from ldnderm.web.registry.access import Scope
 from ldnderm.web.registry.forms import PatientForm
 from ldnderm.web.registry.inputs import PatientIn
@@ -123,6 +123,8 @@ class TimelineEntry:
     title: str
     detail: str = ""
     items: tuple[Any, ...] = ()
+    record: str = ""
+    """The URL stem of the record (``/registry/visits/3/``) for its edit and delete links."""
 
 
 def _timeline(record: service.PatientRecord, names: dict[str, str]) -> list[TimelineEntry]:
@@ -140,11 +142,27 @@ def _timeline(record: service.PatientRecord, names: dict[str, str]) -> list[Time
             entries.append(TimelineEntry(d.changed_on, "dose", f"Dose {text}", d.formulation))
     for v in record.visits:
         entries.append(
-            TimelineEntry(v.visit_date, "visit", "Visit", v.notes, tuple(v.assessments.all()))
+            TimelineEntry(
+                v.visit_date,
+                "visit",
+                "Visit",
+                v.notes,
+                tuple(v.assessments.all()),
+                f"/registry/visits/{v.pk}/",
+            )
         )
     for e in record.adverse_events:
         title = f"Adverse event: {e.term} (grade {e.grade})"
-        entries.append(TimelineEntry(e.onset_on, "ae", title, e.get_relatedness_display()))
+        entries.append(
+            TimelineEntry(
+                e.onset_on,
+                "ae",
+                title,
+                e.get_relatedness_display(),
+                (),
+                f"/registry/adverse-events/{e.pk}/",
+            )
+        )
     entries.sort(key=lambda t: t.day, reverse=True)
     return entries
 
@@ -153,8 +171,9 @@ def _charts(record: service.PatientRecord) -> list[charts.Chart]:
     series: dict[str, list[tuple[dt.date, Decimal]]] = {}
     for v in record.visits:
         for a in v.assessments.all():
-            if a.total is not None:
-                series.setdefault(a.measure_id, []).append((v.visit_date, a.total))
+            total = scoring.shown_total(a)
+            if total is not None:
+                series.setdefault(a.measure_id, []).append((v.visit_date, total))
     doses = sorted((d.changed_on, d.mg_per_day) for c in record.courses for d in c.doses.all())
     return charts.build_charts(series, doses)
 
@@ -176,6 +195,7 @@ def patient_detail(request: HttpRequest, scope: Scope, patient_id: int) -> HttpR
         "timeline": _timeline(record, names),
         "charts": _charts(record),
         "can_prescribe": scope.can_prescribe,
+        "can_correct": scope.may_correct,
         "may_reassign": scope.may_correct,
         "clinicians": clinicians,
         "responsible_name": _responsible_name(record.patient, clinicians),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0004_real_patients"),
+        ("registry", "0006_record_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
