@@ -51,7 +51,10 @@ def test_a_once_daily_week_entered_in_the_grid_scores_u1(live_server: Any, page:
     screenshot(page, "uas7-grid-once-daily")
     page.click("text=Save visit")
     page.wait_for_selector("ul.scores")
-    assert f"uas7: {U1_TOTAL} (Moderate urticaria activity)" in page.inner_text("ul.scores")
+    assert (
+        f"Urticaria Activity Score over 7 days (UAS7): {U1_TOTAL} (Moderate urticaria activity)"
+        in page.inner_text("ul.scores")
+    )
     stored = Assessment.objects.get(visit__patient=patient, measure_id="uas7")
     assert stored.responses["days"][4] == {"wheals": 3, "itch": 3}
 
@@ -67,7 +70,9 @@ def test_a_twice_daily_week_entered_in_the_grid_scores_u4(live_server: Any, page
             page.select_option(f"select[name=uas7__twice_daily__d{day}__{cell}]", str(value))
     page.click("text=Save visit")
     page.wait_for_selector("ul.scores")
-    assert f"uas7: {U4_TOTAL}" in page.inner_text("ul.scores")
+    assert f"Urticaria Activity Score over 7 days (UAS7): {U4_TOTAL}" in page.inner_text(
+        "ul.scores"
+    )
     stored = Assessment.objects.get(visit__patient=patient, measure_id="uas7")
     assert stored.responses["days"][0] == {
         "am": {"wheals": 1, "itch": 2},

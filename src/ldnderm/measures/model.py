@@ -218,6 +218,20 @@ class Threshold(_Frozen):
     status: Verification = "verified"
 
 
+class TotalRange(_Frozen):
+    """The range of a measure's total as its ``score_range`` states it; ``max`` null: no upper
+    bound (a count). Charts span it."""
+
+    min: Decimal
+    max: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TotalRange:
+        if self.max is not None and self.max <= self.min:
+            raise ValueError(f"total_range: max {self.max} is not above min {self.min}")
+        return self
+
+
 class MeasureDefinition(_Frozen):
     """Everything about a measure except its arithmetic. Loaded from YAML and validated."""
 
@@ -227,6 +241,8 @@ class MeasureDefinition(_Frozen):
     kind: Literal["patient_reported", "clinician_reported", "responder_only"]
     recall_period: str
     score_range: str
+    total_range: TotalRange | None = None
+    """The total's range as data (None: the measure computes no total)."""
     higher_is: Literal["worse", "better", "not_applicable"]
     licence: str
     copyright: str | None = None

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
     path("livez", core.livez, name="livez"),
+    path("favicon.ico", core.favicon),
     path("accounts/login/", login_forms.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -47,6 +48,7 @@ urlpatterns = [
     ),
     path("clinic/", include("ldnderm.web.accounts.urls")),
     path("accounts/mfa/", include("ldnderm.web.mfa.urls")),
+    path("admin/login/", core.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("conditions/", include("ldnderm.web.evidence.urls")),
@@ -54,3 +56,6 @@ urlpatterns = [
     path("screening/", include("ldnderm.web.screening.urls")),
     path("", include("ldnderm.web.cds.urls")),
 ]
+
+handler404 = core.not_found
+handler500 = core.server_error

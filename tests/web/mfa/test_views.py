@@ -113,7 +113,9 @@ class TestEnrolment:
         self, require_mfa: None, rita: User
     ) -> None:
         page = password_login("rita").get(ENROL).content.decode()
-        assert 'href="/registry/patients/"' in page and 'href="/conditions/"' in page
+        # a researcher's menu has the dashboard, never the patient list
+        assert 'href="/registry/"' in page and 'href="/conditions/"' in page
+        assert 'href="/registry/patients/"' not in page
 
     def test_enrolment_needs_a_log_in(self, db: None) -> None:
         assert Client().get(ENROL)["Location"].startswith("/accounts/login/")
@@ -207,7 +209,7 @@ class TestVerification:
         device, _ = enrolled(alice, clock)
         client = password_login("alice")
         response = client.post(VERIFY, {"code": code(device, clock), "next": "https://evil.test/"})
-        assert response["Location"] == "/"
+        assert response["Location"] == "/registry/"  # the dashboard, where log-ins land
 
     def test_without_a_device_verification_sends_to_enrolment(
         self, require_mfa: None, alice: User
@@ -218,7 +220,7 @@ class TestVerification:
     def test_a_verified_or_exempt_session_has_nothing_to_verify(
         self, require_mfa: None, rita: User
     ) -> None:
-        assert password_login("rita").get(VERIFY)["Location"] == "/"
+        assert password_login("rita").get(VERIFY)["Location"] == "/registry/"
 
 
 class TestOptionalUse:

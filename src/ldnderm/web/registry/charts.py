@@ -7,20 +7,29 @@ a threshold labelled with a percentage is a relative change ("Reduction of 75% f
 one labelled as a change in points is an absolute change ("Improvement of 4 points"), in the
 direction the measure calls better. Other thresholds (entry criteria, severity cut-offs) are not
 drawn. No JavaScript: the page renders, prints and works offline as it is.
+
+Readable at any width: the view box (:data:`WIDTH` units) is close to the narrowest size a chart
+is drawn at (22rem, see ``registry.css``), so text of :data:`FONT_UNITS` units renders at 12 px
+or more on a phone and a desktop (a browser test measures it). The y-axis spans the measure's
+``total_range`` (DLQI 0-30), or, for a count with no upper bound, a round number above the data.
+Each threshold has its own style (``style`` 0, 1, 2 ...) and legend entry; dates read
+``3 Feb 2026``; the values are also given as a table (:attr:`Chart.rows`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ldnderm import measures
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 30
+WIDTH, HEIGHT = 400, 250
+LEFT, RIGHT, TOP, BOTTOM = 46, 16, 26, 44
+FONT_UNITS = 15
+"""Text size in view-box units (``registry.css`` sets it on the chart's SVG)."""
 
 _CHANGE = re.compile(r"^(improvement|decrease|increase|reduction)\b", re.IGNORECASE)
 
@@ -35,10 +44,13 @@ class Point:
 
 @dataclass(frozen=True)
 class Line:
-    """A horizontal (threshold) or vertical (dose) mark with its label."""
+    """A horizontal (threshold) or vertical (dose) mark, or an axis tick, with its label;
+    ``style`` tells thresholds apart and ``anchor`` places a tick's text."""
 
     at: float
     label: str
+    style: int = 0
+    anchor: str = "middle"
 
 
 @dataclass
@@ -63,6 +75,11 @@ class Chart:
     @property
     def polyline(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def rows(self) -> list[tuple[dt.date, str]]:
+        """The plotted values as (date, total) for the chart's data table."""
+        return [(p.day, _num(Decimal(p.value))) for p in self.points]
 
 
 def threshold_levels(measure_id: str, baseline: Decimal) -> list[tuple[Decimal, str]]:
@@ -112,21 +129,51 @@ def _chart(
     first = min([values[0][0], *(d for d, _ in doses if d <= values[-1][0])])
     last = values[-1][0]
     span_days = max((last - first).days, 1)
-    top_value = max([v for _, v in values] + [lv for lv, _ in levels] + [Decimal(1)])
-    y_max = _nice(top_value)
+    y_min, y_max = _y_range(measure_id, [v for _, v in values] + [lv for lv, _ in levels])
 
     def x(day: dt.date) -> float:
         return chart.left + (chart.right - chart.left) * (day - first).days / span_days
 
     def y(value: Decimal) -> float:
-        return chart.bottom - (chart.bottom - chart.top) * float(value / y_max)
+        return chart.bottom - (chart.bottom - chart.top) * float((value - y_min) / (y_max - y_min))
 
     chart.points = [Point(x(d), y(v), d, v) for d, v in values]
     chart.doses = [Line(x(d), f"{_mg(mg)} mg") for d, mg in doses if first <= d <= last]
-    chart.thresholds = [Line(y(level), label) for level, label in levels]
-    chart.y_ticks = [Line(y(y_max * i / 4), _num(y_max * i / 4)) for i in range(5)]
-    chart.x_ticks = [Line(x(d), d.strftime("%d %b %y")) for d in _spread(first, last)]
+    chart.thresholds = [
+        Line(y(level), f"{label} (at {_num(level)})", i) for i, (level, label) in enumerate(levels)
+    ]
+    step = _step(y_max - y_min)
+    ticks = [y_min + step * i for i in range(int((y_max - y_min) / step) + 1)]
+    chart.y_ticks = [Line(y(t), _num(t)) for t in ticks]
+    spread = _spread(first, last)
+    anchors = ["start", "middle", "end"] if len(spread) == 3 else ["middle"]
+    chart.x_ticks = [
+        Line(x(d), day_text(d), anchor=a) for d, a in zip(spread, anchors, strict=True)
+    ]
     return chart
+
+
+def day_text(day: dt.date) -> str:
+    """A date no reader can misread, whatever their locale: ``3 Feb 2026``."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def _y_range(measure_id: str, shown: list[Decimal]) -> tuple[Decimal, Decimal]:
+    """The measure's ``total_range``; without an upper bound, a round number above the data."""
+    total = measures.get(measure_id).definition.total_range
+    low = total.min if total is not None else Decimal(0)
+    low = min([low, *shown])
+    if total is not None and total.max is not None and all(v <= total.max for v in shown):
+        return low, total.max
+    return low, low + _nice(max([*shown, low + 1]) - low)
+
+
+def _step(span: Decimal) -> Decimal:
+    """A round tick step giving two to five intervals over ``span``."""
+    for step in (1, 2, 4, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if span / step <= 5:
+            return Decimal(step)
+    return (span / 5).to_integral_value() + 1
 
 
 def _nice(value: Decimal) -> Decimal:
@@ -136,11 +183,10 @@ def _nice(value: Decimal) -> Decimal:
     return (value / 50).to_integral_value() * 50 + 50
 
 
-def _spread(first: dt.date, last: dt.date) -> Iterable[dt.date]:
+def _spread(first: dt.date, last: dt.date) -> list[dt.date]:
     if first == last:
         return [first]
-    step = (last - first) / 3
-    return [first + step * i for i in range(4)]
+    return [first, first + (last - first) / 2, last]
 
 
 def _num(value: Decimal) -> str:
@@ -148,4 +194,5 @@ def _num(value: Decimal) -> str:
 
 
 def _mg(value: Decimal) -> str:
-    return _num(Decimal(value))
+    """A dose without trailing zeros: ``1.5``, ``3``, ``0.25``."""
+    return f"{Decimal(value).normalize():f}"

@@ -90,7 +90,18 @@ def load(
                 day = today or clinic_today(clinic)
                 for n in range(PATIENTS_PER_CLINIC):
                     _patient(clinic, n, rng, day)
+                _assign(clinic)
     return credentials
+
+
+def _assign(clinic: Clinic) -> None:
+    """Share the patients between the clinic's clinician and administrator, every fourth left
+    unassigned, so each worklist has something to show."""
+    clinician = User.objects.filter(clinic=clinic, username=f"clinician-{clinic.slug}").first()
+    admin = User.objects.filter(clinic=clinic, username=f"{ADMIN}-{clinic.slug}").first()
+    for n, patient in enumerate(clinic.patients.order_by("mrn")):
+        patient.responsible = [clinician, admin, clinician, None][n % 4]
+        patient.save(update_fields=["responsible"])
 
 
 def _clinic(name: str, slug: str) -> Clinic:

@@ -157,7 +157,9 @@ class StopForm(Dated):
 class DoseForm(Dated):
     date_field = "changed_on"
     changed_on = forms.DateField(widget=DATE, validators=[year_in_range])
-    mg_per_day = forms.DecimalField(min_value=0, max_value=50, max_digits=5, decimal_places=2)
+    mg_per_day = forms.DecimalField(
+        label="Dose (mg a day)", min_value=0, max_value=50, max_digits=5, decimal_places=2
+    )
     formulation = forms.CharField(max_length=80, required=False)
     note = forms.CharField(max_length=200, required=False)
 

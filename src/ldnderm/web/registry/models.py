@@ -51,6 +51,16 @@ class Patient(Versioned):
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_for",
+        verbose_name="responsible clinician",
+    )
+    """The clinician whose worklist shows this patient (a prescriber of the same clinic, set
+    by :mod:`ldnderm.web.registry.services.responsible`); none: the clinic's list only."""
 
     class Meta:
         ordering = ("family_name", "given_name", "id")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ldnderm.web.registry.views import courses, dashboard, patients, records, visits
+from ldnderm.web.registry.views import (
+    courses,
+    dashboard,
+    patients,
+    records,
+    responsible,
+    visits,
+)
 
 app_name = "registry"
 
@@ -14,6 +21,9 @@ urlpatterns = [
     path("patients/new/", patients.patient_new, name="patient-new"),
     path("patients/export.csv", patients.patient_export, name="patient-export"),
     path("patients/<int:patient_id>/", patients.patient_detail, name="patient"),
+    path(
+        "patients/<int:patient_id>/responsible/", responsible.reassign, name="patient-responsible"
+    ),
     path("patients/<int:patient_id>/courses/new/", courses.course_start, name="course-start"),
     path("patients/<int:patient_id>/visits/new/", visits.visit_new, name="visit-new"),
     path(

@@ -54,6 +54,15 @@ def search(
     return qs.prefetch_related(Prefetch("courses", queryset=active_courses, to_attr="active"))
 
 
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("family_name", "given_name", "id"),
+    "mrn": ("mrn", "id"),
+    "born": ("birth_year", "family_name", "id"),
+    "newest": ("-created_at", "-id"),
+}
+"""The patient list's orders (``sort=``), name first."""
+
+
 def list_patients(
     scope: Scope,
     q: str = "",
@@ -61,10 +70,16 @@ def list_patients(
     active: bool | None = None,
     offset: int = 0,
     limit: int = 50,
+    sort: str = "name",
+    only: set[int] | None = None,
 ) -> tuple[list[Patient], int]:
-    """One audited page of :func:`search`."""
+    """One audited page of :func:`search`, in the order ``sort`` names (:data:`SORTS`), of the
+    patients in ``only`` when given (the worklist's "due" filter)."""
+    qs = search(scope, q, condition_id, active).order_by(*SORTS.get(sort, SORTS["name"]))
+    if only is not None:
+        qs = qs.filter(pk__in=only)
     with transaction.atomic():
-        rows, count = page(search(scope, q, condition_id, active), offset, limit)
+        rows, count = page(qs, offset, limit)
         record_many(scope.actor, Action.LIST, "patient", [p.pk for p in rows], q=q[:40])
     return rows, count
 
