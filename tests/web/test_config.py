@@ -65,9 +65,16 @@ def test_hosts_are_split_and_trimmed() -> None:
 
 
 def _django(env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in a fresh interpreter with the site's settings and ``env``."""
+    """Run ``code`` in a fresh interpreter with the site's settings and ``env``: none of this
+    process's LDNDERM_ settings, nor the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (which the
+    deployment check rightly flags), reach it."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("LDNDERM_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     full = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("LDNDERM_")},
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "ldnderm.web.settings",
         "LDNDERM_VAR_DIR": str(REPO_ROOT / "var"),
         **env,
