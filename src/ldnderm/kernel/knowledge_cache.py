@@ -5,8 +5,9 @@ Entries live in ``<cache dir>/knowledge-<key>/`` where the key is the knowledge 
 (:func:`ldnderm.kernel.version.content_hash`, over every data file's path and bytes): any change
 to any data file gives a new key, so a stale entry is never read. Each entry also records its key
 and the file's relative path; an entry that is unreadable, corrupt or for another key is ignored
-and the YAML is parsed again. A document that JSON cannot hold exactly (dates, non-string keys)
-is never cached. Writes are atomic (temporary file, then rename), and a cache directory that
+and the YAML is parsed again. A mapping with non-string keys (``0: "no itch"``) is stored as
+``{"$map": [[key, value], ...]}``; a document that still does not come back exactly equal (a
+date, say) is never cached. Writes are atomic (temporary file, then rename), and a cache directory that
 cannot be written only costs the speed-up.
 
 The directory is ``$LDNDERM_CACHE_DIR`` when set (empty turns the cache off), else
@@ -20,7 +21,28 @@ import os
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
+_MAP = "$map"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {k: _encode(v) for k, v in value.items()}
+        return {_MAP: [[k, _encode(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode_object(pairs: dict[str, Any]) -> Any:
+    if len(pairs) == 1 and isinstance(pairs.get(_MAP), list):
+        return {k: v for k, v in pairs[_MAP]}
+    return pairs
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_hook=_decode_object)
 
 
 def default_cache_dir() -> Path | None:
@@ -54,8 +76,8 @@ class KnowledgeCache:
             return False, None
         rel, file = entry
         try:
-            record = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            record = _loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
             return False, None
         if (
             not isinstance(record, dict)
@@ -73,13 +95,14 @@ class KnowledgeCache:
         if entry is None:
             return False
         rel, file = entry
-        record = {"format": FORMAT, "key": self.key, "path": rel, "document": document}
+        record = {"format": FORMAT, "key": self.key, "path": rel, "document": _encode(document)}
         try:
             text = json.dumps(record, ensure_ascii=False)
+            exact = _loads(text)["document"] == document
         except (TypeError, ValueError):
             return False  # e.g. a date: JSON cannot hold it
-        if json.loads(text)["document"] != document:
-            return False  # e.g. integer mapping keys would come back as strings
+        if not exact:
+            return False  # e.g. a float key would come back as a string
         try:
             import tempfile  # only a miss pays for it
 
