@@ -7,8 +7,8 @@ to any data file gives a new key, so a stale entry is never read. Each entry als
 and the file's relative path; an entry that is unreadable, corrupt or for another key is ignored
 and the YAML is parsed again. A mapping with non-string keys (``0: "no itch"``) is stored as
 ``{"$map": [[key, value], ...]}``; a document that still does not come back exactly equal (a
-date, say) is never cached. Writes are atomic (temporary file, then rename), and a cache directory that
-cannot be written only costs the speed-up.
+date, say) is never cached. Writes are atomic (temporary file, then rename), and a cache
+directory that cannot be written only costs the speed-up.
 
 The directory is ``$LDNDERM_CACHE_DIR`` when set (empty turns the cache off), else
 ``$XDG_CACHE_HOME/ldnderm``, else ``~/.cache/ldnderm``.
