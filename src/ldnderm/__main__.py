@@ -1,6 +1,6 @@
 """``python -m ldnderm`` runs the CLI."""
 
-from ldnderm.cli.app import main
+from ldnderm.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -2,37 +2,72 @@
 
 Conventions: ``--json`` prints machine-readable JSON on stdout; input comes from a file argument
 or ``-`` for stdin; exit 0 on success, 2 on invalid input (one line on stderr naming the field),
-1 on an internal error. Command modules import their domain code inside the command so that
-``ldnderm --version`` and ``ldnderm score`` start fast.
+1 on an internal error. Command modules import their domain code inside the command, and are
+themselves loaded only when one of their commands runs (:mod:`ldnderm.cli.lazy`), so that
+``ldnderm score`` starts fast; ``ldnderm --version`` is answered by :mod:`ldnderm.cli.entry`
+before Typer is imported.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import ClassVar
 
 import typer
 
 from ldnderm import __version__
-from ldnderm.cli import (
-    accounts,
-    audit,
-    backup,
-    cds,
-    evidence,
-    fhir,
-    measures,
-    registry,
-    safety,
-    server,
+from ldnderm.cli.lazy import TYPER_SETTINGS, LazyGroup
+
+COMMAND_MODULES = (
+    "measures",
+    "server",
+    "evidence",
+    "safety",
+    "cds",
+    "registry",
+    "fhir",
+    "accounts",
+    "backup",
+    "audit",
 )
+"""The modules under ``ldnderm.cli`` whose ``register(app)`` add the commands, in order."""
+
+
+class CommandGroup(LazyGroup):
+    """The root group. Every command name and the module that registers it, in the order the
+    eagerly built app lists them (Typer lists plain commands before sub-apps); a test checks this
+    table against the eager build."""
+
+    command_modules: ClassVar[dict[str, str]] = {
+        "score": "measures",
+        "compare": "measures",
+        "serve": "server",
+        "migrate": "server",
+        "evidence": "evidence",
+        "screen": "safety",
+        "plan": "safety",
+        "compound": "safety",
+        "demo": "registry",
+        "restore": "backup",
+        "measures": "measures",
+        "cds": "cds",
+        "registry": "registry",
+        "fhir": "fhir",
+        "clinic": "accounts",
+        "user": "accounts",
+        "token": "accounts",
+        "backup": "backup",
+        "audit": "audit",
+        "patient": "audit",
+    }
+
 
 app = typer.Typer(
     name="ldnderm",
     help="Clinical toolkit for naltrexone therapy in dermatology.",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    cls=CommandGroup,
+    **TYPER_SETTINGS,
 )
 
 
@@ -49,10 +84,6 @@ def root(
     ),
 ) -> None:
     """Clinical toolkit for naltrexone therapy in dermatology."""
-
-
-for module in (measures, server, evidence, safety, cds, registry, fhir, accounts, backup, audit):
-    module.register(app)
 
 
 def main() -> None:

@@ -15,18 +15,23 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 """``src/ldnderm/data``: every clinical fact the product uses, as YAML."""
 
 
-@cache
-def content_hash() -> str:
-    """SHA-256 (first 12 hex digits) over every data file's relative path and bytes."""
+def tree_hash(data_dir: Path) -> str:
+    """SHA-256 (first 12 hex digits) over every file's path (relative to ``data_dir``) and bytes."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file()):
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
         if "__pycache__" in path.parts:
             continue
-        digest.update(path.relative_to(DATA_DIR).as_posix().encode())
+        digest.update(path.relative_to(data_dir).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:12]
+
+
+@cache
+def content_hash() -> str:
+    """SHA-256 (first 12 hex digits) over every data file's relative path and bytes."""
+    return tree_hash(DATA_DIR)
 
 
 @cache
