@@ -3,11 +3,15 @@
 Passwords are hashed with Django's MD5 hasher in the tests (test-only: it is fast and weak);
 production hashes with Argon2, which ``tests/web/test_site.py`` checks against the production
 settings. Argon2 took about 40% of the suite's time before. The PostgreSQL test-database flush
-is allowed to TRUNCATE the audit table (:mod:`ldnderm.web.audit.testing`).
+is allowed to TRUNCATE the audit table (:mod:`ldnderm.web.audit.testing`). The parsed-knowledge
+cache goes under the checkout's ``var/`` (and to the CLI subprocesses the tests start), never
+into the user's home, unless ``LDNDERM_CACHE_DIR`` is already set.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +25,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ldnderm")
+
+os.environ.setdefault(
+    "LDNDERM_CACHE_DIR", str(Path(__file__).resolve().parents[1] / "var" / "knowledge-cache")
+)
 
 TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
