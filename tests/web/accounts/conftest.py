@@ -7,7 +7,10 @@ import pytest
 
 from ldnderm.web.accounts.models import Clinic, User
 from ldnderm.web.accounts.services import assign_role
+from tests.web.registry.conftest import clinic_a, clinic_b
 from tests.web.registry.personas import PASSWORD
+
+__all__ = ["clinic_a", "clinic_b"]  # the registry's clinics, shared rather than written again
 
 
 def member(username: str, clinic: Clinic, role: str) -> User:
@@ -16,16 +19,6 @@ def member(username: str, clinic: Clinic, role: str) -> User:
     )
     assign_role(user, role)
     return user
-
-
-@pytest.fixture
-def clinic_a(db: None) -> Clinic:
-    return Clinic.objects.create(name="Clinic A", slug="a")
-
-
-@pytest.fixture
-def clinic_b(db: None) -> Clinic:
-    return Clinic.objects.create(name="Clinic B", slug="b")
 
 
 @pytest.fixture
